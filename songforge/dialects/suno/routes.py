@@ -1,0 +1,80 @@
+"""/suno/* routes: submit, fetch (the core flow of the new-api / Suno-API format)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from starlette.concurrency import run_in_threadpool
+
+from songforge.account.service import Caller
+from songforge.dialects.common import base_url, caller, dialect_route, json_body, parse, runtime
+from songforge.dialects.suno import translate
+from songforge.dialects.suno.errors import render_error, success
+from songforge.dialects.suno.render import task_object
+from songforge.dialects.suno.wire import FetchMany, SubmitConcat, SubmitLyrics, SubmitMusic
+from songforge.errors import TaskNotFound, UnknownAction
+from songforge.ids import dashed_uuid
+from songforge.runtime import Runtime
+from songforge.task import repository as repo
+from songforge.task.schemas import GenerationRequest
+
+DIALECT = "suno"
+router = APIRouter(route_class=dialect_route(render_error), tags=["suno"])
+
+
+def submit_task(rt: Runtime, who: Caller, req: GenerationRequest, body: dict[str, Any], base: str) -> str:
+    """Accept ``req`` as a Suno-dialect task; returns its id."""
+    task_id = dashed_uuid()
+    with rt.db.write() as session:
+        rt.tasks.submit(session, who, dialect=DIALECT, task_id=task_id, req=req, request_body=body, base_url=base)
+    return task_id
+
+
+@router.post("/suno/submit/{action}")
+async def submit(action: str, request: Request) -> Response:
+    """Create a music, lyrics or concat task."""
+    rt = runtime(request)
+    who = await run_in_threadpool(caller, request)
+    body = await json_body(request)
+    kind = action.strip().lower()
+    if kind == "music":
+        req = translate.music_request(parse(SubmitMusic, body))
+    elif kind == "lyrics":
+        req = translate.lyrics_request(parse(SubmitLyrics, body))
+    elif kind == "concat":
+        req = translate.concat_request(parse(SubmitConcat, body))
+    else:
+        raise UnknownAction(f"unknown action {action!r}; accepted: music, lyrics, concat")
+    task_id = await run_in_threadpool(submit_task, rt, who, req, body, base_url(request))
+    return success(task_id)
+
+
+def _fetch_one(rt: Runtime, who: Caller, task_id: str) -> dict[str, Any]:
+    with rt.db.read() as session:
+        task = repo.task_for_key(session, who.key_id, task_id)
+        if task is None or task.dialect != DIALECT:
+            raise TaskNotFound("task_not_exist")
+        return task_object(task, rt.tasks.ctx(task))
+
+
+@router.get("/suno/fetch/{task_id}")
+def fetch_one(task_id: str, request: Request) -> Response:
+    """One task object."""
+    rt = runtime(request)
+    return success(_fetch_one(rt, caller(request), task_id.strip()))
+
+
+@router.post("/suno/fetch")
+async def fetch_many(request: Request) -> Response:
+    """Task objects for ``ids`` in request order; unknown ids are left out."""
+    rt = runtime(request)
+    who = await run_in_threadpool(caller, request)
+    body = parse(FetchMany, await json_body(request))
+
+    def load() -> list[dict[str, Any]]:
+        with rt.db.read() as session:
+            found = {t.id: t for t in repo.tasks_for_key(session, who.key_id, body.ids) if t.dialect == DIALECT}
+            return [task_object(found[i], rt.tasks.ctx(found[i])) for i in body.ids if i in found]
+
+    return success(await run_in_threadpool(load))
