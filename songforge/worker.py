@@ -32,6 +32,12 @@ async def _engine_job(rt: Runtime, job: ClaimedJob) -> None:
     with rt.db.read() as s:
         task = s.get(Task, job.task_id)
         engine_name = task.engine if task is not None else ""
+        needs_source = task is not None and bool(task.params.get("source_url")) and not task.parent_id
+    if needs_source:  # KIE uploadUrl & co: turn the URL into an upload clip first (fails the task if it can't)
+        from songforge.upload.service import materialize_source
+
+        if not await asyncio.to_thread(materialize_source, rt, job.task_id):
+            return
     engine = rt.engines.get(engine_name) if engine_name else None
     await run_engine_task(rt.db, rt.store, rt.tasks, engine, job.task_id, rt.settings.queue.task_timeout_seconds,
                           can_retry=job.attempts < rt.settings.queue.max_attempts)
