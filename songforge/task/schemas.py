@@ -32,6 +32,7 @@ class GenerationRequest(BaseModel):
     artist_clip_id: str = ""
     source_clip_id: str = ""  # clip to extend / cover / edit / derive from
     source_task_id: str = ""  # optional: the task that made the source (checked when given)
+    source_url: str = ""  # audio URL the worker turns into the source clip first (KIE uploadUrl)
     continue_at: float | None = None
     infill_start: float | None = None
     infill_end: float | None = None
