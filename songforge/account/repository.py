@@ -24,19 +24,21 @@ def all_keys(session: Session) -> list[ApiKey]:
 
 
 def take_credits(session: Session, key_id: int, amount: int) -> bool:
-    """Atomically subtract ``amount`` if the key has that many (or is unlimited); False otherwise."""
+    """Atomically subtract ``amount`` if the key has that many; unlimited keys pass untouched."""
     result = session.execute(
         update(ApiKey)
-        .where(ApiKey.id == key_id, (ApiKey.unlimited.is_(True)) | (ApiKey.credits >= amount))
+        .where(ApiKey.id == key_id, ApiKey.unlimited.is_(False), ApiKey.credits >= amount)
         .values(credits=ApiKey.credits - amount)
         .execution_options(synchronize_session=False)
     )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    if result.rowcount:  # type: ignore[attr-defined]
+        return True
+    return bool(session.scalar(select(ApiKey.unlimited).where(ApiKey.id == key_id)))
 
 
 def give_credits(session: Session, key_id: int, amount: int) -> None:
-    """Add ``amount`` credits."""
-    session.execute(update(ApiKey).where(ApiKey.id == key_id).values(credits=ApiKey.credits + amount)
+    """Add ``amount`` credits (unlimited keys keep their balance)."""
+    session.execute(update(ApiKey).where(ApiKey.id == key_id, ApiKey.unlimited.is_(False)).values(credits=ApiKey.credits + amount)
                     .execution_options(synchronize_session=False))
 
 
