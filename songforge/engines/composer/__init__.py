@@ -1,0 +1,1 @@
+"""The composer: the built-in offline engine (lyrics, arrangement, FluidSynth band, flite/PSOLA singer, master)."""

@@ -1,0 +1,163 @@
+"""Arranger: lyric sections + style + seed → a Song (chords, melody, band parts)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from songforge.engines.composer import accomp, melody
+from songforge.engines.composer.form import CHORUS_LIKE, ENERGY, Block, instrumental_form, vocal_form
+from songforge.engines.composer.pronounce import stresses
+from songforge.engines.composer.song import Bar, Note, Song, Syllable
+from songforge.engines.composer.style import PROGRESSIONS, Style
+from songforge.engines.composer.text import Section
+from songforge.engines.composer.theory import chord, scale_pitches
+
+VOICE_RANGE = {"f": (57, 74, 64.0), "m": (45, 62, 52.0)}  # low, high, verse centre (MIDI)
+LIFT = {"Chorus": 3.0, "Hook": 3.0, "Post-Chorus": 2.0, "Bridge": 2.0, "Pre-Chorus": 1.0}
+
+
+@dataclass(frozen=True)
+class Basics:
+    """The song-wide choices: tempo, key, mode (fixed when extending a song)."""
+
+    bpm: float
+    key: int
+    mode: str
+
+
+def choose_basics(style: Style, rng: np.random.Generator) -> Basics:
+    """Tempo, key and mode from the style and the seed."""
+    lo, hi = style.tempo_range
+    bpm = style.bpm or round(float(rng.uniform(lo, hi)) * style.tempo_factor)
+    key = style.key if style.key is not None else int(rng.integers(0, 12))
+    return Basics(float(bpm), key, style.mode)
+
+
+def _bars(blocks: list[Block], basics: Basics, style: Style, rng: np.random.Generator) -> list[Bar]:
+    progs: dict[str, list[int]] = {}
+    options = PROGRESSIONS[basics.mode]
+    out: list[Bar] = []
+    for block in blocks:
+        name = "Verse" if block.name in ("Intro", "Outro", "Break", "Solo", "Instrumental") else block.name
+        prog = progs.setdefault(name, options[int(rng.integers(0, len(options)))])
+        for i in range(block.bars):
+            degree = prog[i % len(prog)] if not (block.name == "Outro" and i == block.bars - 1) else 0
+            c = chord(basics.key, basics.mode, degree, 48, style.sevenths)
+            out.append(Bar(block.name, c, ENERGY.get(block.name, 0.75)))
+    return out
+
+
+def _sing(song: Song, blocks: list[Block], unit: float, rng: np.random.Generator, track: str | None) -> None:
+    """Place every line's syllables (or, for instrumentals, a lead melody) on the bars."""
+    low, high, centre = VOICE_RANGE[song.voice if track is None else "f"]
+    scale = scale_pitches(song.key, song.mode, low, high)
+    memo: dict[tuple[str, int, int, int], tuple[list[tuple[float, float]], list[int]]] = {}
+    bar0 = 0
+    for block in blocks:
+        for li, ph in enumerate(block.phrases):
+            words = ph.line.words
+            stress = [s for w in words for s in stresses(w)]
+            start = 4.0 * (bar0 + ph.bar)
+            key = (block.name, li, len(stress), ph.bars)
+            if key not in memo:  # repeated choruses keep their tune
+                times = melody.rhythm(stress, 4.0 * ph.bars, unit, rng)
+                shape = ("arch", "rise", "fall", "wave")[int(rng.integers(0, 4))]
+                tune = melody.pitches(times, start, lambda b: song.bars[min(int(b // 4), len(song.bars) - 1)].chord,
+                                      scale, centre + LIFT.get(block.name, 0.0), shape, rng)
+                memo[key] = (times, tune)
+            times, tune = memo[key]
+            _place(song, words, ph.line.section, start, times, tune, track)
+        bar0 += block.bars
+
+
+def _place(song: Song, words: tuple[str, ...], section: str, start: float, times: list[tuple[float, float]],
+           tune: list[int], track: str | None) -> None:
+    line = len(song.line_sections)
+    song.line_sections.append(section)
+    k = 0
+    for w in words:
+        wi = len(song.words)
+        song.words.append(w)
+        song.word_line.append(line)
+        for si in range(len(stresses(w))):
+            t, d = times[k]
+            t = accomp.swing(t, song.swing) if song.swing else t
+            if track is None:
+                song.syllables.append(Syllable(wi, si, start + t, d, tune[k]))
+            else:
+                song.notes.append(Note(track, start + t, d * 0.95, tune[k] + 12, 80))
+            k += 1
+
+
+def _band(song: Song, style: Style, rng: np.random.Generator) -> None:
+    bars = song.bars
+    for i, bar in enumerate(bars):
+        b0 = 4.0 * i
+        nxt = bars[i + 1] if i + 1 < len(bars) else bar
+        last = nxt.section != bar.section or i == len(bars) - 1
+        first = i == 0 or bars[i - 1].section != bar.section
+        if "drums" not in style.muted and not (bar.section == "Intro" and i < 2):
+            song.notes += accomp.drums(bar, b0, style.drums, last and i < len(bars) - 1,
+                                       first and bar.section in CHORUS_LIKE, song.swing, rng)
+        if "bass" not in style.muted:
+            song.notes += accomp.bass(bar, nxt, b0, style.bass, song.swing)
+        if "chords" not in style.muted:
+            song.notes += accomp.comp(bar, b0, style.comp, song.swing)
+        if "pad" not in style.muted and (bar.energy >= 0.75 or style.drums == "none"):
+            song.notes += accomp.pad(bar, b0)
+    if bars:  # a final hit so the song ends on the tonic instead of stopping mid-air
+        end = 4.0 * len(bars)
+        song.notes += [Note("Chords", end, 3.0, p + 12, 70) for p in bars[-1].chord]
+        song.notes.append(Note("Bass", end, 3.0, bars[-1].chord[0] - 12, 85))
+
+
+def _lead_hooks(song: Song, blocks: list[Block], rng: np.random.Generator) -> None:
+    """The lead instrument plays a short motif over intro, breaks and solos so they are not empty."""
+    scale = scale_pitches(song.key, song.mode, 67, 86)
+    bar0 = 0
+    for block in blocks:
+        if block.name in ("Intro", "Break", "Solo", "Instrumental", "Interlude", "Outro") and not block.phrases:
+            for b in range(0, block.bars, 2):
+                stress = [bool(x) for x in rng.integers(0, 2, 6)]
+                start = 4.0 * (bar0 + b)
+                times = melody.rhythm(stress, 8.0, 0.5, rng)
+                tune = melody.pitches(times, start, lambda x: song.bars[min(int(x // 4), len(song.bars) - 1)].chord,
+                                      scale, 76.0, "arch", rng)
+                song.notes += [Note("Lead", start + t, d * 0.9, p, 70) for (t, d), p in zip(times, tune, strict=True)]
+        bar0 += block.bars
+
+
+def arrange(sections: list[Section], style: Style, seed: int, *, instrumental: bool, target_s: float = 120.0,
+            basics: Basics | None = None) -> Song:
+    """Compose the whole song deterministically from the seed."""
+    rng = np.random.default_rng(seed)
+    basics = basics or choose_basics(style, rng)
+    unit = 0.5 if basics.bpm < 135 else 1.0
+    has_lines = any(s.lines for s in sections)
+    blocks = vocal_form(sections, unit) if has_lines else instrumental_form(int(target_s * basics.bpm / 240.0))
+    song = Song(basics.bpm, basics.key, basics.mode, style.feel_swing, dict(style.programs), voice=style.voice)
+    song.bars = _bars(blocks, basics, style, rng)
+    if not has_lines:  # an instrumental from nothing: let the lead play made-up phrases in every section
+        _instrumental_phrases(blocks, rng)
+    _sing(song, blocks, unit, rng, "Lead" if instrumental or not has_lines else None)
+    if instrumental or not has_lines:
+        song.words, song.word_line, song.line_sections = [], [], []
+    _band(song, style, rng)
+    _lead_hooks(song, blocks, rng)
+    song.notes = [n for n in song.notes if n.track != "Lead" or "lead" not in style.muted]
+    song.notes.sort(key=lambda n: (n.start, n.track, n.pitch))
+    return song
+
+
+def _instrumental_phrases(blocks: list[Block], rng: np.random.Generator) -> None:
+    from songforge.engines.composer.form import Phrase
+    from songforge.engines.composer.text import LyricLine
+
+    for block in blocks:
+        if block.name in ("Intro", "Outro"):
+            continue
+        for b in range(0, block.bars, 2):
+            n = int(rng.integers(5, 10))
+            block.phrases.append(Phrase(LyricLine(block.name, "", tuple(["la"] * n)), b, 2))

@@ -1,0 +1,73 @@
+"""The sung melody of one lyric line: a rhythm that follows the stresses and pitches that follow the chords."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from songforge.engines.composer.theory import chord_tones_in, nearest
+
+Shape = Callable[[float], float]
+SHAPES: dict[str, Shape] = {
+    "arch": lambda p: float(np.sin(np.pi * p)),
+    "rise": lambda p: p,
+    "fall": lambda p: 1.0 - p,
+    "wave": lambda p: 0.5 + 0.5 * float(np.sin(2 * np.pi * p)),
+}
+
+
+def rhythm(stress: Sequence[bool], slot_beats: float, unit: float, rng: np.random.Generator) -> list[tuple[float, float]]:
+    """(start, duration) in beats for each syllable, inside a phrase of ``slot_beats`` that ends with a rest."""
+    n = len(stress)
+    if n <= slot_beats - 3.0:
+        unit = max(unit, 1.0)  # room to spare: one syllable per beat is easier to sing and to understand
+    avail = int(round((slot_beats - 1.0) / unit))  # keep at least one beat to breathe before the next line
+    start = 0 if rng.random() < 0.7 or n + 2 > avail else 1  # sometimes a pick-up-free late entry
+    avail -= start
+    if n > avail:  # too many syllables: squeeze evenly (rare, lines are split before this)
+        d = avail * unit / n
+        return [(start * unit + i * d, d) for i in range(n)]
+    units = [1] * n
+    extra = avail - n
+    grow = min(extra, 3 if n > 2 else extra)
+    units[-1] += grow  # a long final note closes the phrase
+    extra -= grow
+    order = [i for i in rng.permutation(n - 1) if stress[i]] if n > 1 else []
+    while extra > 0 and order:
+        for i in order:
+            if extra == 0:
+                break
+            units[i] += 1
+            extra -= 1
+        if len(order) and max(units) > 4:
+            break
+    out, pos = [], start
+    for u in units:
+        out.append((pos * unit, u * unit))
+        pos += u
+    return out
+
+
+def pitches(times: Sequence[tuple[float, float]], line_start: float, chord_at: Callable[[float], tuple[int, ...]],
+            scale: list[int], center: float, shape: str, rng: np.random.Generator) -> list[int]:
+    """One pitch per note: chord tones on beats, scale steps between, following a contour around ``center``."""
+    low, high = scale[0], scale[-1]
+    span = 5.0
+    out: list[int] = []
+    n = len(times)
+    for i, (t, d) in enumerate(times):
+        p = i / max(1, n - 1)
+        target = center - span / 2 + span * SHAPES[shape](p) + float(rng.normal(0, 0.8))
+        on_beat = abs((line_start + t) - round(line_start + t)) < 1e-6
+        tones = chord_tones_in(chord_at(line_start + t), low, high)
+        pool = tones if (on_beat or i == n - 1 or d >= 1.0) and tones else scale
+        if out:  # keep leaps singable: stay within a fifth of the previous note
+            near = [q for q in pool if abs(q - out[-1]) <= 7] or pool
+            pool = near
+        note = nearest(pool, target)
+        if len(out) >= 2 and note == out[-1] == out[-2]:
+            alt = [q for q in pool if q != note]
+            note = nearest(alt, target) if alt else note
+        out.append(note)
+    return out
