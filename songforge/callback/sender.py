@@ -85,13 +85,13 @@ class CallbackSender:
         values: dict[str, object] = {"attempts": attempts, "last_status": status, "last_error": error}
         if not error:
             values.update(status="delivered", delivered_at=utcnow())
-            log.info("callback.delivered", task_id=delivery.task_id, event=delivery.event, attempts=attempts)
+            log.info("callback.delivered", task_id=delivery.task_id, stage=delivery.event, attempts=attempts)
         elif attempts > len(self.retries):
             values["status"] = "failed"
-            log.warning("callback.gave_up", task_id=delivery.task_id, event=delivery.event, error=error)
+            log.warning("callback.gave_up", task_id=delivery.task_id, stage=delivery.event, error=error)
         else:
             values.update(status="pending", next_attempt_at=utcnow() + timedelta(seconds=self.retries[attempts - 1]))
-            log.info("callback.retry", task_id=delivery.task_id, event=delivery.event, error=error)
+            log.info("callback.retry", task_id=delivery.task_id, stage=delivery.event, error=error)
         with self.db.write() as s:
             s.execute(update(Delivery).where(Delivery.id == delivery.id).values(**values))
 
