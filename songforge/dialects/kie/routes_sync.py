@@ -24,16 +24,15 @@ from songforge.ids import hex32
 from songforge.persona import service as personas
 from songforge.runtime import Runtime
 from songforge.storage.urls import UrlSigner
-from songforge.task.models import Action, Clip, ClipStatus
+from songforge.task.models import Action, ClipStatus
 
 DOWNLOAD_TTL = 20 * 60  # vendor: download-url links live 20 minutes
 WAVEFORM_POINTS = 200
 router = APIRouter(route_class=kie_route(), tags=["kie"])
 
 
-def _waveform(rt: Runtime, clip: Clip) -> list[float]:
-    """Peak levels (0..1) across the clip from its WAV, or [] when there is none we can read."""
-    key = clip.files.get("wav")
+def _waveform(rt: Runtime, key: str | None) -> list[float]:
+    """Peak levels (0..1) across a clip from its WAV blob, or [] when there is none we can read."""
     if not key:
         return []
     with tempfile.TemporaryDirectory() as tmp:
@@ -68,7 +67,8 @@ def _timestamped(rt: Runtime, who: Caller, body: wire.TimestampedLyrics) -> dict
             {"word": w.get("word", ""), "success": True, "startS": w.get("start_s", 0.0),
              "endS": w.get("end_s", 0.0), "palign": 0} for w in clip.aligned_words]
         cer = float(clip.engine_data.get("hoot_cer", 0.0))
-    return {"alignedWords": words, "waveformData": _waveform(rt, clip), "hootCer": cer, "isStreamed": False}
+        wav_key = clip.files.get("wav")
+    return {"alignedWords": words, "waveformData": _waveform(rt, wav_key), "hootCer": cer, "isStreamed": False}
 
 
 @router.post("/api/v1/generate/get-timestamped-lyrics")
