@@ -10,7 +10,8 @@ PKGS=(
   flite                 # speech synthesiser used for the singing voice (BSD-style)
   sox libsndfile1       # audio utilities
   fonts-dejavu-core     # font for cover images and videos
-  postgresql            # throwaway PostgreSQL server for the test suite
+  postgresql            # throwaway PostgreSQL server for the test suite (and for scale-out)
+  python3-venv          # the project venv on a stock Debian python
 )
 missing=()
 for p in "${PKGS[@]}"; do

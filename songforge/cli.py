@@ -1,4 +1,4 @@
-"""The `songforge` command: serve, worker, keys, migrate, engines, generate."""
+"""The `songforge` command: serve, worker, keys, migrate, engines, settings, generate."""
 
 from __future__ import annotations
 
@@ -105,6 +105,14 @@ def cmd_generate(args: argparse.Namespace) -> int:
     return generate(args, _settings(args))
 
 
+def cmd_settings(args: argparse.Namespace) -> int:
+    """Print every setting (env var, default, meaning) as a markdown table."""
+    from songforge.settings_doc import markdown
+
+    print(markdown(), end="")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser."""
     parser = argparse.ArgumentParser(prog="songforge", description="Self-hosted Suno-compatible music API.")
@@ -139,6 +147,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("engines", help="list installed engines")
     p.set_defaults(func=cmd_engines)
+
+    p = sub.add_parser("settings", help="list every setting as an environment variable")
+    p.set_defaults(func=cmd_settings)
 
     p = sub.add_parser("generate", help="make a song from the command line")
     p.add_argument("--description", default="", help="inspiration mode: an idea; lyrics are written for you")
