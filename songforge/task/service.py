@@ -26,6 +26,8 @@ from songforge.task.view import RenderContext
 # Actions that are made by a music engine; everything else runs on the "media" queue.
 ENGINE_ACTIONS = {Action.MUSIC, Action.LYRICS}
 MEDIA_QUEUE = "media"
+# Music-task operations made by media jobs, not by an engine (Suno "gen_stem": the source's stems as clips).
+MEDIA_OPERATIONS = {"gen_stem"}
 
 
 @dataclass
@@ -66,8 +68,9 @@ class TaskService:
         self.check_callback(req.callback_url)
         self.check_rate(session, caller)
         source = self._check_source(session, caller, req)
-        engine = self.settings.engine_for_model(req.model) if req.action in ENGINE_ACTIONS else MEDIA_QUEUE
-        if req.action in ENGINE_ACTIONS and engine not in self.engine_names:
+        by_engine = req.action in ENGINE_ACTIONS and req.operation not in MEDIA_OPERATIONS
+        engine = self.settings.engine_for_model(req.model) if by_engine else MEDIA_QUEUE
+        if by_engine and engine not in self.engine_names:
             raise EngineUnavailable(f"engine {engine!r} is not installed")
         params = req.model_dump(mode="json")
         params["_base_url"] = base_url
