@@ -140,6 +140,8 @@ def _die_with_parent() -> None:
 def _child_main(settings_json: str, queues: list[str] | None, parent_pid: int) -> None:
     _die_with_parent()
     settings = Settings.model_validate_json(settings_json)
+    if settings.queue.worker_nice:
+        os.nice(settings.queue.worker_nice)  # generations yield the CPU to the API process
     configure_logging(settings)
     rt = Runtime(settings)
     worker = Worker(rt, queues)

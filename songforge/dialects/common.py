@@ -10,12 +10,14 @@ from fastapi import Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, ValidationError
+from starlette.concurrency import run_in_threadpool
 
 from songforge.account.service import Caller
 from songforge.errors import InvalidRequest, SongforgeError
 from songforge.runtime import Runtime
 
 M = TypeVar("M", bound=BaseModel)
+R = TypeVar("R")
 ErrorRenderer = Callable[[SongforgeError], Response]
 
 
@@ -28,6 +30,13 @@ def caller(request: Request) -> Caller:
     """The authenticated key of this request (Unauthorized otherwise)."""
     rt = runtime(request)
     return rt.auth.authenticate(rt.session_factory(), request.headers.get("authorization"))
+
+
+async def read_inline(rt: Runtime, fn: Callable[..., R], *args: Any) -> R:
+    """Run a short read: inline on SQLite (a local point query is cheaper than a thread hop), else in a thread."""
+    if rt.db.is_sqlite:
+        return fn(*args)
+    return await run_in_threadpool(fn, *args)
 
 
 def base_url(request: Request) -> str:

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from songforge.account.service import Caller
-from songforge.dialects.common import base_url, caller, dialect_route, json_body, parse, runtime
+from songforge.dialects.common import base_url, caller, dialect_route, json_body, parse, read_inline, runtime
 from songforge.dialects.suno import translate
 from songforge.dialects.suno.errors import render_error, success
 from songforge.dialects.suno.render import task_object
@@ -16,7 +16,7 @@ from songforge.dialects.suno.wire import FetchMany, SubmitConcat, SubmitLyrics, 
 from songforge.errors import TaskNotFound, UnknownAction
 from songforge.ids import dashed_uuid
 from songforge.runtime import Runtime
-from songforge.task import repository as repo
+from songforge.task.readmodel import load_task, load_tasks
 from songforge.task.schemas import GenerationRequest
 
 DIALECT = "suno"
@@ -51,18 +51,19 @@ async def submit(action: str, request: Request) -> Response:
 
 
 def _fetch_one(rt: Runtime, who: Caller, task_id: str) -> dict[str, Any]:
-    with rt.db.read() as session:
-        task = repo.task_for_key(session, who.key_id, task_id)
-        if task is None or task.dialect != DIALECT:
-            raise TaskNotFound("task_not_exist")
-        return task_object(task, rt.tasks.ctx(task))
+    with rt.db.read_engine.connect() as conn:
+        task = load_task(conn, who.key_id, task_id, DIALECT)
+    if task is None:
+        raise TaskNotFound("task_not_exist")
+    return task_object(task, rt.tasks.ctx(task))
 
 
 @router.get("/suno/fetch/{task_id}")
-def fetch_one(task_id: str, request: Request) -> Response:
-    """One task object."""
+async def fetch_one(task_id: str, request: Request) -> Response:
+    """One task object (the hot polling path: see songforge.task.readmodel)."""
     rt = runtime(request)
-    return success(_fetch_one(rt, caller(request), task_id.strip()))
+    who = await read_inline(rt, caller, request)
+    return success(await read_inline(rt, _fetch_one, rt, who, task_id.strip()))
 
 
 @router.post("/suno/fetch")
@@ -73,8 +74,8 @@ async def fetch_many(request: Request) -> Response:
     body = parse(FetchMany, await json_body(request))
 
     def load() -> list[dict[str, Any]]:
-        with rt.db.read() as session:
-            found = {t.id: t for t in repo.tasks_for_key(session, who.key_id, body.ids) if t.dialect == DIALECT}
-            return [task_object(found[i], rt.tasks.ctx(found[i])) for i in body.ids if i in found]
+        with rt.db.read_engine.connect() as conn:
+            found = {t.id: t for t in load_tasks(conn, who.key_id, body.ids, DIALECT)}
+        return [task_object(found[i], rt.tasks.ctx(found[i])) for i in body.ids if i in found]
 
     return success(await run_in_threadpool(load))
