@@ -67,7 +67,8 @@ class Runtime:
         if self.settings.queue.backend == QueueBackend.PROCRASTINATE:
             from songforge.queue.procrastinate import ProcrastinateQueue
 
-            return ProcrastinateQueue(self.db, self.settings)
+            queue: Queue = ProcrastinateQueue(self.db, self.settings)
+            return queue
         return LocalQueue(self.db, self.settings.queue.lease_seconds)
 
     @cached_property

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import structlog
+from sqlalchemy.orm import Session
 
 from songforge.db import Database
 from songforge.engines.base import (
@@ -57,9 +58,10 @@ class DbSink:
         self.clip_ids = clip_ids
         self._streamed: set[int] = set()
 
-    def _task(self, session: Any) -> Task:
+    def _task(self, session: Session) -> Task:
         task = session.get(Task, self.task_id)
-        assert task is not None
+        if task is None:  # deleted under us: nothing sensible to report to
+            raise EngineError("the task no longer exists", code="task_gone")
         return task
 
     def text_ready(self, clips: list[ClipText]) -> None:
