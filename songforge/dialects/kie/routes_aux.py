@@ -107,7 +107,7 @@ async def vocal_removal(request: Request) -> Response:
 def _mp4_options(body: wire.Derivative) -> dict[str, Any]:
     translate.limit(body.author, MP4_TEXT_MAX, "author")
     translate.limit(body.domain_name, MP4_TEXT_MAX, "domainName")
-    return {"author": body.author.strip(), "domain_name": body.domain_name.strip()}
+    return {"author": body.author.strip(), "domainName": body.domain_name.strip()}  # the media job reads these names
 
 
 @router.post("/api/v1/mp4/generate")
