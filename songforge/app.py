@@ -21,6 +21,7 @@ from songforge.http import files, health
 from songforge.logging import configure_logging
 from songforge.runtime import Runtime, dialect_module
 from songforge.settings import Settings
+from songforge.task import retention
 from songforge.worker import WorkerPool
 
 log = structlog.get_logger(__name__)
@@ -127,9 +128,11 @@ def install_error_handlers(app: FastAPI) -> None:
 
 
 async def _janitor(rt: Runtime) -> None:
-    """Fails tasks that ran past the timeout (their worker is gone or stuck)."""
+    """Fails tasks that ran past the timeout (their worker is gone or stuck); applies file retention."""
+    rounds = 0
     while True:
         await asyncio.sleep(10)
+        rounds += 1
         try:
             def sweep() -> int:
                 with rt.db.write() as s:
@@ -137,6 +140,10 @@ async def _janitor(rt: Runtime) -> None:
 
             if failed := await asyncio.to_thread(sweep):
                 log.warning("task.timed_out", count=failed)
+            if rounds % 30 == 1:  # every ~5 minutes
+                await asyncio.to_thread(retention.sweep_uploads, rt.db, rt.store)
+                await asyncio.to_thread(retention.sweep_generated, rt.db, rt.store,
+                                        rt.settings.storage.retention_days)
         except Exception:  # keep sweeping
             log.exception("janitor.error")
 

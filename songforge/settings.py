@@ -51,7 +51,8 @@ class StorageSettings(BaseModel):
     s3_access_key_id: str = Field("", description="S3 access key id (empty: the boto3 default chain).")
     s3_secret_access_key: str = Field("", description="S3 secret access key.")
     url_ttl_seconds: int = Field(15 * 24 * 3600, description="How long signed file URLs stay valid.")
-    retention_days: int = Field(15, description="Generated files are kept at least this many days.")
+    retention_days: int = Field(0, description="Delete generated files of tasks finished more than this many days "
+                                "ago (the hosted gateways keep 14-15); 0 keeps them forever.")
     max_upload_bytes: int = Field(100 * 1024 * 1024, description="Largest accepted upload.")
     max_upload_seconds: float = Field(480.0, description="Longest accepted uploaded audio, seconds.")
 
