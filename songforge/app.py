@@ -21,7 +21,7 @@ from songforge.http import files, health
 from songforge.logging import configure_logging
 from songforge.runtime import Runtime, dialect_module
 from songforge.settings import Settings
-from songforge.task import retention
+from songforge import housekeeping as retention
 from songforge.worker import WorkerPool
 
 log = structlog.get_logger(__name__)

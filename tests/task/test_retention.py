@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from songforge.clock import utcnow
-from songforge.task import retention
+from songforge import housekeeping as retention
 from songforge.task.models import Task
 from songforge.upload.models import Upload
 from tests.conftest import run_jobs
