@@ -130,13 +130,14 @@ def _lead_hooks(song: Song, blocks: list[Block], rng: np.random.Generator) -> No
 
 
 def arrange(sections: list[Section], style: Style, seed: int, *, instrumental: bool, target_s: float = 120.0,
-            basics: Basics | None = None) -> Song:
-    """Compose the whole song deterministically from the seed."""
+            basics: Basics | None = None, intro: bool = True) -> Song:
+    """Compose the whole song deterministically from the seed (``intro=False`` for continuations)."""
     rng = np.random.default_rng(seed)
     basics = basics or choose_basics(style, rng)
     unit = 0.5 if basics.bpm < 135 else 1.0
     has_lines = any(s.lines for s in sections)
-    blocks = vocal_form(sections, unit) if has_lines else instrumental_form(int(target_s * basics.bpm / 240.0))
+    blocks = (vocal_form(sections, unit, intro) if has_lines
+              else instrumental_form(int(target_s * basics.bpm / 240.0), intro))
     song = Song(basics.bpm, basics.key, basics.mode, style.feel_swing, dict(style.programs), voice=style.voice)
     song.bars = _bars(blocks, basics, style, rng)
     if not has_lines:  # an instrumental from nothing: let the lead play made-up phrases in every section
@@ -161,3 +162,46 @@ def _instrumental_phrases(blocks: list[Block], rng: np.random.Generator) -> None
         for b in range(0, block.bars, 2):
             n = int(rng.integers(5, 10))
             block.phrases.append(Phrase(LyricLine(block.name, "", tuple(["la"] * n)), b, 2))
+
+
+def blocks_of(song: Song) -> list[Block]:
+    """The runs of bars of an existing song, as blocks without phrases."""
+    out: list[Block] = []
+    for bar in song.bars:
+        if out and out[-1].name == bar.section:
+            out[-1].bars += 1
+        else:
+            out.append(Block(bar.section, 1))
+    return out
+
+
+def new_band(song: Song, style: Style, seed: int) -> Song:
+    """Replace the band of a song by one in another style (same bars, chords and vocal line)."""
+    rng = np.random.default_rng(seed)
+    song.notes = []
+    song.programs = dict(style.programs)
+    song.swing = style.feel_swing
+    _band(song, style, rng)
+    _lead_hooks(song, blocks_of(song), rng)
+    song.notes = [n for n in song.notes if n.track != "Lead" or "lead" not in style.muted]
+    song.notes.sort(key=lambda n: (n.start, n.track, n.pitch))
+    return song
+
+
+def sing_over(song: Song, sections: list[Section], seed: int, start_bar: int, end_bar: int | None = None) -> None:
+    """Put new lyric lines on an existing song's bars from ``start_bar`` (lines that do not fit are dropped)."""
+    rng = np.random.default_rng(seed)
+    unit = 0.5 if song.bpm < 135 else 1.0
+    end_bar = len(song.bars) if end_bar is None else end_bar
+    block = Block("Verse", 0)
+    from songforge.engines.composer.form import Phrase, phrase_bars
+
+    for sec in sections:
+        for line in sec.lines:
+            n = phrase_bars(line, unit)
+            if start_bar + block.bars + n > end_bar:
+                break
+            block.phrases.append(Phrase(line, block.bars, n))
+            block.bars += n
+    lead = Block("Intro", start_bar)
+    _sing(song, [lead, block], unit, rng, None)

@@ -111,9 +111,10 @@ def _make_clip(job: ClipJob) -> dict[str, Any]:
     timings["mix"] = time.perf_counter() - t0
     out = _write(job, song, final, band, voc, parts)
     timings["write"] = time.perf_counter() - t0
-    if job.stream:
-        _emit(job, 1, encode.mp3_bytes(final[streamed:], stream=True, bitrate=job.bitrate))
-    out.update(aligned_words=aligned_words(song) if vocal is not None else [], seed=job.seed, tags=job.tags,
+    if job.stream:  # the rest of the stream is cut from the finished file: no second encode
+        _emit(job, 1, encode.tail_from(Path(out["mp3"]).read_bytes(), streamed))
+    offset = job.splices[0].new_offset if job.splices else 0.0
+    out.update(aligned_words=aligned_words(song, offset) if vocal is not None else [], seed=job.seed, tags=job.tags,
                timings=timings, peak_rss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                duration=frames / SR, song=song.to_json())
     return out
@@ -135,15 +136,16 @@ def _write(job: ClipJob, song: Song, final: np.ndarray, band: np.ndarray, voc: n
     return paths
 
 
-def aligned_words(song: Song) -> list[dict[str, Any]]:
+def aligned_words(song: Song, offset: float = 0.0) -> list[dict[str, Any]]:
     """Word-level timestamps, exact by construction (the notes each word is sung on)."""
     spans: dict[int, list[float]] = {}
     for s in song.syllables:
-        a, b = song.seconds(s.start), song.seconds(s.start + s.dur)
+        a, b = song.seconds(s.start) + offset, song.seconds(s.start + s.dur) + offset
         span = spans.setdefault(s.word, [a, b])
         span[0], span[1] = min(span[0], a), max(span[1], b)
     return [{"word": song.words[w], "start_s": round(a, 3), "end_s": round(b, 3), "line_index": song.word_line[w],
-             "section": song.line_sections[song.word_line[w]]} for w, (a, b) in sorted(spans.items())]
+             "section": song.line_sections[song.word_line[w]]}
+            for w, (a, b) in sorted(spans.items(), key=lambda kv: kv[1][0])]
 
 
 def warm(soundfont: str) -> None:

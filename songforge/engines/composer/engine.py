@@ -58,7 +58,7 @@ class ComposerEngine:
             return
         texts = clip_texts(request, self.settings)
         sink.text_ready(texts)
-        jobs = self._jobs(request, texts)
+        jobs = await asyncio.to_thread(self._jobs, request, texts)  # reading an upload takes seconds
         (request.work_dir / ".stream").mkdir(parents=True, exist_ok=True)
         await self._run_jobs(jobs, request, sink)
 

@@ -37,10 +37,10 @@ def phrase_bars(line: LyricLine, unit: float) -> int:
     return 2 if n * unit <= 3.5 else 4
 
 
-def vocal_form(sections: list[Section], unit: float) -> list[Block]:
+def vocal_form(sections: list[Section], unit: float, intro: bool = True) -> list[Block]:
     """Blocks for a song with lyrics: intro, the sections as written with short breaks, an outro."""
     blocks: list[Block] = []
-    if not sections or sections[0].name != "Intro" or sections[0].lines:
+    if intro and (not sections or sections[0].name != "Intro" or sections[0].lines):
         blocks.append(Block("Intro", 4))
     for i, sec in enumerate(sections):
         if not sec.lines:
@@ -60,13 +60,13 @@ def vocal_form(sections: list[Section], unit: float) -> list[Block]:
     return blocks
 
 
-def instrumental_form(target_bars: int) -> list[Block]:
+def instrumental_form(target_bars: int, intro: bool = True) -> list[Block]:
     """Blocks for an instrumental of about ``target_bars`` bars (intro, A/B sections, bridge, outro)."""
     body = ["Verse", "Chorus", "Verse", "Chorus", "Bridge", "Chorus", "Chorus"]
-    blocks = [Block("Intro", 4)]
-    used = 8  # intro + outro
+    blocks = [Block("Intro", 4)] if intro else []
+    used = 8 if intro else 4  # intro + outro
     for name in body:
-        if used + 8 > target_bars and len(blocks) >= 3:
+        if used + 8 > target_bars and len(blocks) >= (3 if intro else 1):
             break
         blocks.append(Block(name, 8))
         used += 8

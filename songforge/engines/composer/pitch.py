@@ -32,13 +32,10 @@ def yin(x: np.ndarray, sr: int, fmin: float = 70.0, fmax: float = 800.0, hop_s: 
     cmnd[:, :min_lag] = 2.0
     below = cmnd < threshold
     first = np.where(below.any(axis=1), below.argmax(axis=1), 0)
-    lag = first.copy()
-    rows = np.flatnonzero(first)
-    for r in rows:  # walk down to the local minimum after the threshold crossing
-        k = lag[r]
-        while k + 1 < max_lag and cmnd[r, k + 1] < cmnd[r, k]:
-            k += 1
-        lag[r] = k
+    # the local minimum just after the threshold crossing: argmin over the next few lags (vectorised walk)
+    span = np.minimum(first[:, None] + np.arange(12)[None, :], max_lag - 1)
+    vals = np.take_along_axis(cmnd, span, axis=1)
+    lag = np.where(first > 0, np.take_along_axis(span, vals.argmin(axis=1)[:, None], axis=1)[:, 0], 0)
     f0 = np.zeros(n)
     ok = lag > 0
     k = lag[ok]

@@ -93,11 +93,12 @@ def render_tracks(song: Song, soundfont: str, frames: int | None = None, start_b
                   ) -> dict[str, np.ndarray]:
     """Every non-empty track of the song as a stereo stem, optionally only a window starting at ``start_beat``."""
     total = frames if frames is not None else song_frames(song)
+    end_beat = start_beat + total / SR / song.beat_s
     synth = fluid(soundfont)
     stems: dict[str, np.ndarray] = {}
     for name in TRACKS:
         notes = [Note(n.track, n.start - start_beat, n.dur, n.pitch, n.vel) for n in song.notes
-                 if n.track == name and n.start >= start_beat]
+                 if n.track == name and start_beat <= n.start < end_beat]
         if notes:
             stems[name] = synth.track(notes, name, song.programs.get(name.lower(), 0), song.beat_s, total)
     return stems

@@ -45,7 +45,7 @@ def units(song: Song, speech: Speech) -> list[Unit]:
             start, end = notes[i][0], (notes[-1][1] if last else notes[i][1])
             vowel = (v,) if v else tuple(co)
             out.append(Unit(tuple(on), vowel, tuple(co) if v else (), start, end, w))
-    return out
+    return sorted(out, key=lambda u: u.start)  # edits may sing new words between old ones
 
 
 def _vowel_map(v0: float, v1: float, d0: float, d1: float) -> list[tuple[float, float]]:
