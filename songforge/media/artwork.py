@@ -51,12 +51,12 @@ def render(title: str, style: str, seed: int, size: int = 1024) -> Image.Image:
     img = Image.alpha_composite(img.convert("RGBA"), small.resize((size, size), Image.Resampling.BILINEAR))
     text = ImageDraw.Draw(img)
     lines = textwrap.wrap(title or "Untitled", 18)[:3]
-    y = size * 0.62
+    top = size * 0.62  # the text sits in the lower third
     for line in lines:
-        text.text((size * 0.07, y), line, font=font(size // 12), fill="white", stroke_width=3, stroke_fill="black")
-        y += size // 10
+        text.text((size * 0.07, top), line, font=font(size // 12), fill="white", stroke_width=3, stroke_fill="black")
+        top += size / 10
     if style:
-        text.text((size * 0.07, y + size * 0.02), textwrap.shorten(style, 48, placeholder="…"),
+        text.text((size * 0.07, top + size * 0.02), textwrap.shorten(style, 48, placeholder="…"),
                   font=font(size // 28, bold=False), fill=(240, 240, 240), stroke_width=2, stroke_fill="black")
     return img.convert("RGB")
 

@@ -66,6 +66,7 @@ def run(rt: Runtime, task: TaskInfo, work: Path) -> None:
             "model_name": last.model_name, "clip_type": "concat", "has_vocal": any(c.has_vocal for c, _ in segments),
             "meta": {"type": "concat", "task": "concat", "concat_history": history}}
     clip_id = clips.ensure_clips(rt, task.id, [spec])[0]
+    clips.update_clip(rt, task.id, 0, **spec)  # the raw /suno/generate/concat route made the clip up front
     audio = _join(rt, segments, work)
     key = f"clips/{clip_id}/audio.mp3"
     rt.store.put_file(key, audio)

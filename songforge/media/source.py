@@ -82,9 +82,10 @@ def fetch(rt: Runtime, key: str, work: Path, name: str) -> Path:
         raise MediaError(f"a stored file is missing: {key}", code="source_missing") from exc
 
 
-def fetch_audio(rt: Runtime, clip: ClipInfo, work: Path) -> Path:
-    """The clip's final audio (mp3, else wav) as a local file."""
-    key = clip.files.get("mp3") or clip.files.get("wav")
+def fetch_audio(rt: Runtime, clip: ClipInfo, work: Path, *, lossless: bool = False) -> Path:
+    """The clip's final audio (mp3, else wav; wav first when ``lossless``) as a local file."""
+    roles = ("wav", "mp3") if lossless else ("mp3", "wav")
+    key = clip.files.get(roles[0]) or clip.files.get(roles[1])
     if not key:
         raise MediaError("the source clip has no audio", code="source_missing")
     return fetch(rt, str(key), work, f"{clip.id}{Path(str(key)).suffix}")

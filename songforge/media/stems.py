@@ -26,7 +26,7 @@ def _silence_like(rt: Runtime, clip: ClipInfo, work: Path, ref_key: str) -> str:
 
 def _estimated(rt: Runtime, clip: ClipInfo, work: Path, split: bool) -> dict[str, str]:
     names = ("Vocals", "Instrumental", "Drums", "Bass") if split else ("Vocals", "Instrumental")
-    paths = separate.estimate(fetch_audio(rt, clip, work), work, names)
+    paths = separate.estimate(fetch_audio(rt, clip, work, lossless=True), work, names)
     keys: dict[str, str] = {}
     for name, path in paths.items():
         keys[name] = f"clips/{clip.id}/estimated/{name}.wav"

@@ -19,4 +19,5 @@ def file_by_path(session: Session, path: str, key_id: int | None = None) -> Uplo
     query = select(Upload).where(Upload.kind == "file", Upload.path == path).order_by(Upload.created_at.desc())
     found = list(session.scalars(query))
     own = [u for u in found if key_id is not None and u.key_id == key_id]
-    return (own or found or [None])[0]
+    pick = own or found
+    return pick[0] if pick else None

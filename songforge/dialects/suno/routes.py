@@ -79,3 +79,11 @@ async def fetch_many(request: Request) -> Response:
         return [task_object(found[i], rt.tasks.ctx(found[i])) for i in body.ids if i in found]
 
     return success(await run_in_threadpool(load))
+
+
+# Upload flow, /suno/act/* and relay extras live in their own modules (imported last: they are leaves).
+from songforge.dialects.suno import act, extras, uploads  # noqa: E402
+
+router.include_router(uploads.router)
+router.include_router(act.router)
+router.include_router(extras.router)
