@@ -193,3 +193,15 @@ def test_server_errors_can_mirror_the_http_status():
     finally:
         CURRENT.reset(token)
     assert render_error(SongforgeError("boom")).status_code == 200
+
+
+def test_mashup_takes_two_urls_and_v6_needs_an_engine_route(kie_client):
+    client, auth = kie_client()
+    task_id = ok(client.post("/api/v1/generate/mashup", json={
+        "uploadUrlList": ["https://e.com/a.mp3", "https://e.com/b.mp3"], "customMode": False, "model": "V5",
+        "prompt": "blend them"}, headers=auth))["taskId"]
+    info = ok(client.get(f"/api/v1/generate/record-info?taskId={task_id}", headers=auth))
+    assert info["operationType"] == "mashup" and info["type"] == "chirp-crow"
+    fail(client.post("/api/v1/generate", json={**CUSTOM, "model": "V6"}, headers=auth), 422, "V6")
+    routed, auth2 = kie_client(engine_routes={"V6": "testtone"})
+    assert ok(routed.post("/api/v1/generate", json={**CUSTOM, "model": "V6"}, headers=auth2))["taskId"]
