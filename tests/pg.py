@@ -5,6 +5,7 @@ from __future__ import annotations
 import glob
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -36,7 +37,12 @@ class ThrowawayPostgres:
         self.port = _free_port()
         self.proc: subprocess.Popen[bytes] | None = None
         self._as: list[str] = []
-        if os.geteuid() == 0:
+        self._user: tuple[int, int] | None = None
+        if os.geteuid() == 0:  # PostgreSQL refuses to run as root
+            import pwd
+
+            pw = pwd.getpwnam("postgres")
+            self._user = (pw.pw_uid, pw.pw_gid)
             self._as = ["runuser", "-u", "postgres", "--"]
             shutil.chown(self.dir, "postgres")
 
@@ -45,11 +51,13 @@ class ThrowawayPostgres:
         data = self.dir / "data"
         subprocess.run([*self._as, _bin("initdb"), "-D", str(data), "-U", "postgres", "--auth=trust",
                         "-E", "UTF8", "--no-sync"], check=True, capture_output=True)
+        # started directly as the postgres user (no runuser in between) so stop() can signal the server itself
         self.proc = subprocess.Popen(
-            [*self._as, _bin("postgres"), "-D", str(data), "-p", str(self.port), "-k", str(self.dir),
+            [_bin("postgres"), "-D", str(data), "-p", str(self.port), "-k", str(self.dir),
              "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off",
              "-c", "full_page_writes=off", "-c", "max_connections=300"],
-            stdout=subprocess.DEVNULL, stderr=open(self.dir / "server.log", "wb"))
+            stdout=subprocess.DEVNULL, stderr=open(self.dir / "server.log", "wb"), user=self._user and self._user[0],
+            group=self._user and self._user[1], extra_groups=[] if self._user else None)
         url = self.url("postgres")
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -93,9 +101,10 @@ class ThrowawayPostgres:
     def stop(self) -> None:
         """Stop the server and delete its files."""
         if self.proc is not None:
-            self.proc.terminate()
+            self.proc.send_signal(signal.SIGINT)  # "fast" shutdown: disconnects clients instead of waiting for them
             try:
                 self.proc.wait(15)
             except subprocess.TimeoutExpired:
-                self.proc.kill()
+                self.proc.send_signal(signal.SIGQUIT)
+                self.proc.wait(15)
         shutil.rmtree(self.dir, ignore_errors=True)
