@@ -7,9 +7,12 @@ import asyncio
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from songforge.settings import Settings
+from songforge.settings import QueueBackend, Settings
+
+if TYPE_CHECKING:
+    from songforge.runtime import Runtime
 
 
 def _settings(args: argparse.Namespace, **overrides: Any) -> Settings:
@@ -45,8 +48,18 @@ def cmd_worker(args: argparse.Namespace) -> int:
     settings = _settings(args)
     configure_logging(settings)
     queues = [q.strip() for q in args.engines.split(",") if q.strip()] if args.engines else None
-    asyncio.run(Worker(Runtime(settings, migrate=True), queues).run_forever())
+    rt = Runtime(settings, migrate=True)
+    _migrate_queue(rt)
+    asyncio.run(Worker(rt, queues).run_forever())
     return 0
+
+
+def _migrate_queue(rt: Runtime) -> None:
+    """procrastinate keeps its own tables: install them next to ours when it is the queue."""
+    if rt.settings.queue.backend == QueueBackend.PROCRASTINATE:
+        from songforge.queue.procrastinate import apply_schema
+
+        apply_schema(rt.db)
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
@@ -54,6 +67,7 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     from songforge.runtime import Runtime
 
     rt = Runtime(_settings(args), migrate=True)
+    _migrate_queue(rt)
     print(f"database at {rt.settings.database_url.split('@')[-1]} is up to date")
     return 0
 
@@ -79,6 +93,14 @@ def cmd_keys(args: argparse.Namespace) -> int:
                 credits = "unlimited" if key.unlimited else str(key.credits)
                 state = " disabled" if key.disabled else ""
                 print(f"{key.id}\t{key.key_prefix}…\t{key.name}\t{credits}{state}")
+    elif args.keys_cmd in ("disable", "enable"):
+        with rt.db.write() as s:
+            key = repository.by_id(s, args.id)
+            if key is None:
+                print(f"no key {args.id}", file=sys.stderr)
+                return 1
+            key.disabled = args.keys_cmd == "disable"
+        print(f"key {args.id} {args.keys_cmd}d (running servers notice within 10 s)")
     elif args.keys_cmd == "grant":
         with rt.db.write() as s:
             service.grant(s, args.id, args.credits)
@@ -140,6 +162,9 @@ def build_parser() -> argparse.ArgumentParser:
     group.add_argument("--credits", type=int, default=0)
     group.add_argument("--unlimited", action="store_true")
     ks.add_parser("list", help="list keys")
+    for verb in ("disable", "enable"):
+        d = ks.add_parser(verb, help=f"{verb} a key")
+        d.add_argument("id", type=int)
     g = ks.add_parser("grant", help="add credits to a key")
     g.add_argument("id", type=int)
     g.add_argument("credits", type=int)
