@@ -148,10 +148,6 @@ class Settings(BaseSettings):
         """True when the database is SQLite."""
         return self.database_url.startswith("sqlite")
 
-    def engine_for_model(self, model: str) -> str:
-        """The engine that serves ``model`` (routing table, else the default engine)."""
-        return self.engine_routes.get(model, self.default_engine)
-
     def enabled_dialects(self) -> list[str]:
         """Dialect names to mount."""
         return [d.strip() for d in self.dialects.enabled.split(",") if d.strip()]

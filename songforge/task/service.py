@@ -18,6 +18,7 @@ from songforge.ids import dashed_uuid
 from songforge.queue.base import Queue
 from songforge.settings import Settings
 from songforge.storage.urls import UrlSigner
+from songforge.task import catalog
 from songforge.task import repository as repo
 from songforge.task.models import Action, Clip, ClipStatus, Task, TaskStatus
 from songforge.task.schemas import GenerationRequest
@@ -62,6 +63,14 @@ class TaskService:
             raise NotReady(f"clip {clip_id} is not finished yet")
         return clip
 
+    def engine_for(self, req: GenerationRequest) -> str:
+        """The routing table's engine for the model as the caller spelled it, its Suno slug or its KIE name."""
+        info = catalog.BY_SLUG.get(req.model)
+        for name in (req.model_alias, req.model, info.kie if info else ""):
+            if name and name in self.settings.engine_routes:
+                return self.settings.engine_routes[name]
+        return self.settings.default_engine
+
     def submit(self, session: Session, caller: Caller, *, dialect: str, task_id: str, req: GenerationRequest,
                request_body: dict[str, Any], base_url: str) -> Task:
         """Validate, charge and queue a task with its clips; all or nothing in the caller's transaction."""
@@ -69,7 +78,7 @@ class TaskService:
         self.check_rate(session, caller)
         source = self._check_source(session, caller, req)
         by_engine = req.action in ENGINE_ACTIONS and req.operation not in MEDIA_OPERATIONS
-        engine = self.settings.engine_for_model(req.model) if by_engine else MEDIA_QUEUE
+        engine = self.engine_for(req) if by_engine else MEDIA_QUEUE
         if by_engine and engine not in self.engine_names:
             raise EngineUnavailable(f"engine {engine!r} is not installed")
         params = req.model_dump(mode="json")

@@ -160,3 +160,17 @@ def test_concurrent_submits_and_workers_never_lose_or_double_run_a_task(client, 
         assert s.scalar(select(func.count()).select_from(Task)) == 32
         assert set(s.scalars(select(Task.status))) == {TaskStatus.COMPLETE}
         assert s.scalar(select(func.max(Job.attempts))) == 1
+
+
+def test_routing_table_matches_slugs_kie_names_and_aliases(tmp_path, db_url):
+    from songforge.task.schemas import GenerationRequest
+    from tests.conftest import make_settings
+    from songforge.runtime import Runtime
+
+    rt = Runtime(make_settings(tmp_path, db_url, engine_routes={"V4_5": "a", "chirp-v4": "b", "suno-v5-0": "c"}),
+                 migrate=True)
+    assert rt.tasks.engine_for(GenerationRequest(model="chirp-auk", model_alias="chirp-v4-5")) == "a"
+    assert rt.tasks.engine_for(GenerationRequest(model="chirp-v4", model_alias="V4")) == "b"
+    assert rt.tasks.engine_for(GenerationRequest(model="chirp-crow", model_alias="suno-v5-0")) == "c"
+    assert rt.tasks.engine_for(GenerationRequest(model="chirp-crow", model_alias="V5")) == "testtone"
+    rt.db.dispose()
