@@ -22,8 +22,10 @@ class Lenient(BaseModel):
     @classmethod
     def _none_is_default(cls, value: Any, info: Any) -> Any:
         field = cls.model_fields[info.field_name]
-        if value is None and field.default is not None and not field.is_required():
-            return field.default
+        if value is None and not field.is_required():
+            default = field.get_default(call_default_factory=True)
+            if default is not None:
+                return default
         if isinstance(value, str) and field.annotation in (float | None, int | None, bool | None) \
                 and not value.strip():
             return None

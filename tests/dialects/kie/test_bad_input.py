@@ -205,3 +205,32 @@ def test_mashup_takes_two_urls_and_v6_needs_an_engine_route(kie_client):
     fail(client.post("/api/v1/generate", json={**CUSTOM, "model": "V6"}, headers=auth), 422, "V6")
     routed, auth2 = kie_client(engine_routes={"V6": "testtone"})
     assert ok(routed.post("/api/v1/generate", json={**CUSTOM, "model": "V6"}, headers=auth2))["taskId"]
+
+
+def test_null_means_not_given(client, auth, app):
+    body = {**CUSTOM, "negativeTags": None, "vocalGender": None, "styleWeight": None, "personaId": None,
+            "duration": None}
+    ok(client.post("/api/v1/generate", json=body, headers=auth))
+    refused(client, auth, app, "/api/v1/generate/mashup", {"uploadUrlList": None, "model": "V4"}, 422,
+            "exactly 2 URLs")
+
+
+POST_ROUTES = ["/api/v1/generate", "/api/v1/generate/extend", "/api/v1/generate/upload-cover",
+               "/api/v1/generate/upload-extend", "/api/v1/generate/add-instrumental", "/api/v1/generate/add-vocals",
+               "/api/v1/generate/replace-section", "/api/v1/generate/mashup", "/api/v1/lyrics",
+               "/api/v1/wav/generate", "/api/v1/vocal-removal/generate", "/api/v1/midi/generate",
+               "/api/v1/mp4/generate", "/api/v1/suno/cover/generate", "/api/v1/generate/get-timestamped-lyrics",
+               "/api/v1/style/generate", "/api/v1/generate/generate-persona", "/api/v1/common/download-url",
+               "/api/file-base64-upload", "/api/file-url-upload", "/api/file-stream-upload"]
+GARBAGE = [b"[]", b"42", b'{"prompt": {"a": 1}, "model": ["V4"], "customMode": "maybe", "taskId": {}}',
+           b'{"uploadUrlList": "x", "infillStartS": "soon", "musicIndex": "first", "vocalEnd": []}', b""]
+
+
+@pytest.mark.parametrize("path", POST_ROUTES)
+def test_garbage_bodies_never_cause_a_500_or_a_charge(client, auth, app, path):
+    before, tasks = balance(client, auth), task_count(app)
+    for raw in GARBAGE:
+        resp = client.post(path, content=raw, headers={**auth, "Content-Type": "application/json"})
+        body = resp.json()
+        assert resp.status_code == 200 and body["code"] not in (200, 500), (path, raw, body)
+    assert balance(client, auth) == before and task_count(app) == tasks
