@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import parse_qs, unquote, urljoin, urlsplit
+from urllib.parse import SplitResult, parse_qs, unquote, urljoin, urlsplit
 
 import httpx
 
@@ -20,9 +20,19 @@ MAX_REDIRECTS = 5
 CHUNK = 256 * 1024
 
 
+def split(url: str) -> SplitResult:
+    """``urlsplit`` that turns malformed URLs (bad IPv6 brackets, ports) into SourceFetchFailed."""
+    try:
+        parts = urlsplit(url)
+        _ = parts.port  # raises on a non-numeric port
+    except ValueError as exc:
+        raise SourceFetchFailed(f"url is malformed: {exc}", field="url") from exc
+    return parts
+
+
 def check_url(rt: Runtime, url: str) -> None:
     """SourceFetchFailed unless ``url`` is http(s) and may be fetched (no private targets: SSRF guard)."""
-    parts = urlsplit(url)
+    parts = split(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise SourceFetchFailed("url must be an absolute http(s) URL", field="url")
     try:
@@ -54,7 +64,7 @@ def download(rt: Runtime, url: str, dest: Path, max_bytes: int, timeout: float =
                                 raise SourceFetchFailed(f"downloading the source took longer than {timeout:.0f} s")
                             fh.write(chunk)
                     return dest
-            except httpx.HTTPError as exc:
+            except (httpx.HTTPError, httpx.InvalidURL) as exc:
                 raise SourceFetchFailed(f"downloading the source failed: {type(exc).__name__}") from exc
     raise SourceFetchFailed("too many redirects")
 
@@ -66,7 +76,7 @@ def _our_hosts(rt: Runtime, base_url: str) -> set[str]:
 
 def local_key(rt: Runtime, url: str, base_url: str, key_id: int) -> str | None:
     """The blob key behind one of our own URLs (signed /files/ link, KIE downloadUrl), None for foreign URLs."""
-    parts = urlsplit(url)
+    parts = split(url)
     query = parse_qs(parts.query)
     ours = parts.netloc.lower() in _our_hosts(rt, base_url)
     if parts.path.startswith("/files/"):

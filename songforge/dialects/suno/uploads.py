@@ -112,7 +112,10 @@ async def _receive(request: Request, upload_id: str, signature: str, multipart: 
     try:
         form_key: str | None = None
         if multipart:
-            form = await request.form()
+            try:
+                form = await request.form()
+            except Exception as exc:  # malformed multipart is bad input, whatever the parser raises
+                raise InvalidRequest("the body is not valid multipart form data") from exc
             part = form.get("file")
             if not isinstance(part, UploadFile):
                 raise InvalidRequest("multipart field 'file' is missing", field="file")

@@ -165,7 +165,7 @@ def test_audio_url_id_is_a_pollable_task_and_the_clip_id(client, auth, app, tmp_
 
 
 def test_audio_url_refuses_private_targets_and_bad_urls(client, auth):
-    for url in ("http://169.254.169.254/x.mp3", "file:///etc/passwd", ""):
+    for url in ("http://169.254.169.254/x.mp3", "file:///etc/passwd", "", "http://[::1", "http://a:port/x", 123):
         resp = client.post("/suno/uploads/audio-url", json={"url": url}, headers=auth)
         assert resp.status_code == 400 and resp.json()["data"] is None, url
 
@@ -182,4 +182,11 @@ def test_step_one_with_a_url_fetches_the_bytes_server_side(client, auth, app, tm
 
 def test_malformed_bodies_get_the_dialect_envelope(client, auth):
     resp = client.post("/suno/uploads/audio", content=b"{nope", headers={**auth, "Content-Type": "application/json"})
+    assert resp.status_code == 400 and resp.json()["code"] == "invalid_request"
+
+
+def test_a_broken_multipart_body_is_a_dialect_400(client, auth):
+    start = _start(client, auth)
+    resp = client.post(_path(start["url"]), content=b"--xx\r\nbroken",
+                       headers={"Content-Type": "multipart/form-data"})
     assert resp.status_code == 400 and resp.json()["code"] == "invalid_request"
