@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import time
+from functools import lru_cache
 from urllib.parse import quote
 
 from songforge.storage.base import BlobStore
@@ -19,8 +20,10 @@ class UrlSigner:
         self._secret = secret.encode()
         self.ttl = ttl_seconds
         self.store = store
+        # polling renders the same URLs over and over within an expiry bucket: remember their signatures
+        self._sig = lru_cache(maxsize=65536)(self._compute_sig)
 
-    def _sig(self, kind: str, value: str, expiry: int) -> str:
+    def _compute_sig(self, kind: str, value: str, expiry: int) -> str:
         msg = f"{kind}:{value}:{expiry}".encode()
         return hmac.new(self._secret, msg, hashlib.sha256).hexdigest()[:32]
 

@@ -1,35 +1,85 @@
-"""Fast read path for polling: tasks with their clips in two Core queries, as light objects.
+"""Fast read path for polling: a task and its clips in two plain SQL queries, as light objects.
 
-Polling is the hottest path of the server; the ORM's identity map and lazy machinery cost more than the queries
-themselves, so poll routes read plain rows shaped like ``Task``/``Clip`` (same attribute names) instead.
+Polling is the hottest path of the server. Building and compiling SQLAlchemy statements and running the ORM cost
+several times more than the queries themselves, so poll routes send fixed SQL straight to the driver and read
+rows shaped like ``Task``/``Clip`` (same attribute names, same Python types) instead.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
+from functools import lru_cache
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import select
+import orjson
+from sqlalchemy import JSON
 from sqlalchemy.engine import Connection
 
+from songforge.clock import as_utc
+from songforge.db import UTCDateTime
 from songforge.task.models import Clip, Task
 
-_TASKS = Task.__table__
-_CLIPS = Clip.__table__
+
+def _columns(model: type[Any]) -> tuple[list[str], set[str], set[str]]:
+    table = model.__table__
+    names = [c.name for c in table.columns]
+    json_cols = {c.name for c in table.columns if isinstance(c.type, JSON)}
+    time_cols = {c.name for c in table.columns if isinstance(c.type, UTCDateTime)}
+    return names, json_cols, time_cols
+
+
+TASK_COLS, TASK_JSON, TASK_TIMES = _columns(Task)
+CLIP_COLS, CLIP_JSON, CLIP_TIMES = _columns(Clip)
+
+
+@lru_cache(maxsize=64)
+def _sql(paramstyle: str, n_ids: int, with_dialect: bool) -> tuple[str, str]:
+    def p(i: int) -> str:
+        return "?" if paramstyle == "qmark" else "%s"
+
+    ids = ", ".join(p(i) for i in range(n_ids))
+    task_sql = f"SELECT {', '.join(TASK_COLS)} FROM tasks WHERE id IN ({ids}) AND key_id = {p(0)}"
+    if with_dialect:
+        task_sql += f" AND dialect = {p(0)}"
+    clip_sql = f"SELECT {', '.join(CLIP_COLS)} FROM clips WHERE task_id IN ({ids}) ORDER BY task_id, idx"
+    return task_sql, clip_sql
+
+
+def _row(names: list[str], json_cols: set[str], time_cols: set[str], values: tuple[Any, ...]) -> SimpleNamespace:
+    out: dict[str, Any] = {}
+    for name, value in zip(names, values, strict=True):
+        if name in json_cols and isinstance(value, (str, bytes)):
+            value = orjson.loads(value)
+        elif name in time_cols and value is not None:
+            value = as_utc(datetime.fromisoformat(value) if isinstance(value, str) else value)
+        out[name] = value
+    return SimpleNamespace(**out)
 
 
 def load_tasks(conn: Connection, key_id: int, task_ids: list[str], dialect: str | None = None) -> list[Any]:
     """The key's tasks among ``task_ids`` (any order), each with ``.clips`` sorted by index."""
     if not task_ids:
         return []
-    query = select(_TASKS).where(_TASKS.c.id.in_(task_ids), _TASKS.c.key_id == key_id)
-    if dialect is not None:
-        query = query.where(_TASKS.c.dialect == dialect)
-    tasks = {row.id: SimpleNamespace(**row._mapping, clips=[]) for row in conn.execute(query)}
-    if tasks:
-        clips = conn.execute(select(_CLIPS).where(_CLIPS.c.task_id.in_(list(tasks))).order_by(_CLIPS.c.idx))
-        for row in clips:
-            tasks[row.task_id].clips.append(SimpleNamespace(**row._mapping))
+    ids = list(dict.fromkeys(task_ids))
+    task_sql, clip_sql = _sql(conn.dialect.paramstyle, len(ids), dialect is not None)
+    params: tuple[Any, ...] = (*ids, key_id) + ((dialect,) if dialect is not None else ())
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    cur = raw.cursor()
+    try:
+        cur.execute(task_sql, params)
+        tasks = {row[0]: _row(TASK_COLS, TASK_JSON, TASK_TIMES, tuple(row)) for row in cur.fetchall()}
+        for task in tasks.values():
+            task.clips = []
+        if tasks:
+            found = list(tasks)
+            cur.execute(_sql(conn.dialect.paramstyle, len(found), False)[1], tuple(found))
+            for row in cur.fetchall():
+                clip = _row(CLIP_COLS, CLIP_JSON, CLIP_TIMES, tuple(row))
+                tasks[clip.task_id].clips.append(clip)
+    finally:
+        cur.close()
     return list(tasks.values())
 
 
