@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from songforge.account.service import Caller
-from songforge.dialects.apiinone import render, translate
+from songforge.dialects.apiinone import render, translate, uploads
 from songforge.dialects.apiinone.errors import TASK_NOT_FOUND, render_error, success
 from songforge.dialects.apiinone.translate import SourceInfo
 from songforge.dialects.apiinone.wire import ExtendMusic, GenerateMusic, TaskQuery, UploadCover
@@ -24,6 +24,7 @@ from songforge.task.view import RenderContext
 
 DIALECT = "apiinone"
 router = APIRouter(route_class=dialect_route(render_error), tags=["apiinone"])
+router.include_router(uploads.router)  # POST /api/v1/audio/upload (our extension)
 
 
 def _submit(rt: Runtime, session: Session, who: Caller, req: GenerationRequest, body: dict[str, Any],
@@ -44,7 +45,7 @@ def _origin(session: Session, who: Caller, task_id: str, index: int) -> SourceIn
     task = repo.task_for_key(session, who.key_id, task_id)
     if task is None:
         raise TaskNotFound(TASK_NOT_FOUND, field="origin_task_id")
-    if task.action not in (Action.MUSIC, Action.CONCAT) or index >= len(task.clips):
+    if task.action not in (Action.MUSIC, Action.CONCAT, Action.UPLOAD) or index >= len(task.clips):
         raise InvalidRequest(f"origin task {task_id} has no audio at index {index}", field="extend_audio_index")
     clip = task.clips[index]
     if clip.status != ClipStatus.COMPLETE:
