@@ -7,8 +7,10 @@ from typing import TYPE_CHECKING, Any
 
 import pretty_midi
 
+from songforge.media import transcribe
 from songforge.media.ffmpeg import MediaError
 from songforge.media.source import TaskInfo, fetch, load_clip
+from songforge.media.stems import stem_keys
 
 if TYPE_CHECKING:
     from songforge.runtime import Runtime
@@ -29,10 +31,26 @@ def instruments(path: Path) -> list[dict[str, Any]]:
     return out
 
 
+def for_stem(found: list[dict[str, Any]], stem: str) -> list[dict[str, Any]]:
+    """The instruments of one stem (our engines name MIDI tracks like their stems); all when ``stem`` is ""."""
+    if not stem:
+        return found
+    if stem.lower() == "instrumental":
+        return [i for i in found if i["name"].lower() != "vocals"]
+    return [i for i in found if i["name"].lower() == stem.lower()]
+
+
 def run(rt: Runtime, task: TaskInfo, work: Path) -> dict[str, Any]:
-    """``{"state": "complete", "instruments": [...]}``; empty for clips without a stored MIDI (uploads)."""
+    """``{"state": "complete", "instruments": [...]}`` (of ``options.stem`` only when given; KIE audioId).
+
+    Clips without a stored MIDI (uploads) get a rough melody transcription of their vocal estimate.
+    """
     clip = load_clip(rt, task.parent_id, task.key_id)
     key = clip.files.get("midi")
-    if not key:  # no transcription model offline: KIE documents empty midiData as a valid outcome
-        return {"state": "complete", "instruments": []}
-    return {"state": "complete", "instruments": instruments(fetch(rt, str(key), work, "song.mid"))}
+    if key:
+        found = instruments(fetch(rt, str(key), work, "song.mid"))
+    else:
+        vocals = fetch(rt, stem_keys(rt, clip, work)["Vocals"], work, "vocals.wav")
+        melody = transcribe.notes(vocals, work)
+        found = [{"name": "Vocals", "notes": melody}] if melody else []
+    return {"state": "complete", "instruments": for_stem(found, str(task.options.get("stem") or ""))}

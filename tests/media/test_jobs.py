@@ -6,12 +6,11 @@ import io
 import wave
 
 import numpy as np
-import pytest
 from PIL import Image
 
 from songforge.media.jobs import run_sync
 from songforge.queue.models import Job
-from songforge.task.models import Action, ClipStatus, Task, TaskStatus
+from songforge.task.models import Action, ClipStatus, TaskStatus
 from tests.conftest import run_jobs
 from tests.media.conftest import clip_of, derive, ffprobe, submit, task_of
 
@@ -144,3 +143,14 @@ def test_running_a_finished_task_again_changes_nothing(rt, caller, song):
     run_sync(rt, task.id)
     again = task_of(rt, task.id)
     assert again.result == task.result and again.finished_at == task.finished_at
+
+
+def test_midi_of_one_stem_keeps_only_that_stems_instruments(rt, caller, song):
+    clip = _first_clip(rt, song())
+    assert derive(rt, caller, Action.MIDI, clip.id, stem="Drums").result["instruments"] == []
+    from songforge.media.midi import for_stem
+
+    tracks = [{"name": "Vocals", "notes": []}, {"name": "Bass", "notes": []}, {"name": "Drums", "notes": []}]
+    assert [i["name"] for i in for_stem(tracks, "bass")] == ["Bass"]
+    assert [i["name"] for i in for_stem(tracks, "Instrumental")] == ["Bass", "Drums"]
+    assert for_stem(tracks, "") == tracks

@@ -59,3 +59,13 @@ def test_gen_stem_of_an_upload_uses_the_estimate(rt, caller, tmp_path):
     task = task_of(rt, task_id)
     assert task.status == TaskStatus.COMPLETE and [c.title for c in task.clips] == ["Demo - Vocals",
                                                                                      "Demo - Instrumental"]
+
+
+def test_midi_of_an_upload_transcribes_the_centred_melody(rt, caller, tmp_path):
+    clip_id = _upload_clip(rt, caller, make_audio(tmp_path / "tune.wav"))
+    result = derive(rt, caller, Action.MIDI, clip_id).result
+    [vocals] = result["instruments"]
+    assert vocals["name"] == "Vocals" and vocals["notes"]
+    longest = max(vocals["notes"], key=lambda n: n["end"] - n["start"])
+    assert longest["pitch"] == 69 and longest["end"] - longest["start"] > 5  # the 440 Hz "voice", held
+    assert all(0 < n["velocity"] <= 1 and n["start"] < n["end"] for n in vocals["notes"])
