@@ -6,6 +6,7 @@ SQLite write transactions start with ``BEGIN IMMEDIATE`` so two writers never de
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -13,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import JSON, DateTime, Engine, MetaData, String, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.pool import NullPool
 from sqlalchemy.types import TypeDecorator
 
 from songforge.clock import as_utc
@@ -72,11 +74,15 @@ class Database:
             kw: dict[str, Any] = {"connect_args": {"check_same_thread": False, "timeout": busy_timeout_ms / 1000}}
             self.write_engine = create_engine(url, pool_size=4, max_overflow=4, **kw)
             self.read_engine = create_engine(url, pool_size=16, max_overflow=16, **kw)
+            # connections kept one per thread by raw_read(), outside the pools so threads never exhaust them
+            self._raw_engine = create_engine(url, poolclass=NullPool, **kw)
             _tune_sqlite(self.write_engine, busy_timeout_ms, immediate=True)
             _tune_sqlite(self.read_engine, busy_timeout_ms, immediate=False)
+            _tune_sqlite(self._raw_engine, busy_timeout_ms, immediate=False)
         else:
             self.write_engine = create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
             self.read_engine = self.write_engine
+        self._local = threading.local()
         self._write = sessionmaker(self.write_engine, expire_on_commit=False)
         self._read = sessionmaker(self.read_engine, expire_on_commit=False)
 
@@ -94,6 +100,27 @@ class Database:
                 yield session
             finally:
                 session.rollback()
+
+    @contextmanager
+    def raw_read(self) -> Iterator[Any]:
+        """A DBAPI connection for short, read-only queries (the polling path).
+
+        SQLite: one connection per thread, kept open (pool checkout costs more than a point query).
+        PostgreSQL: a pooled connection, rolled back on return.
+        """
+        if self.is_sqlite:
+            conn = getattr(self._local, "conn", None)
+            if conn is None:
+                conn = self._local.conn = self._raw_engine.raw_connection()
+            yield conn.driver_connection
+            return
+        with self.read_engine.connect() as sa_conn:
+            yield sa_conn.connection.driver_connection
+
+    @property
+    def paramstyle(self) -> str:
+        """The driver's placeholder style ("qmark" for SQLite, "format"/"pyformat" for psycopg)."""
+        return str(self.read_engine.dialect.paramstyle)
 
     def dispose(self) -> None:
         """Close every pooled connection (after fork, at shutdown)."""

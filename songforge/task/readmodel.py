@@ -14,10 +14,9 @@ from typing import Any
 
 import orjson
 from sqlalchemy import JSON
-from sqlalchemy.engine import Connection
 
 from songforge.clock import as_utc
-from songforge.db import UTCDateTime
+from songforge.db import Database, UTCDateTime
 from songforge.task.models import Clip, Task
 
 
@@ -57,15 +56,17 @@ def _row(names: list[str], json_cols: set[str], time_cols: set[str], values: tup
     return SimpleNamespace(**out)
 
 
-def load_tasks(conn: Connection, key_id: int, task_ids: list[str], dialect: str | None = None) -> list[Any]:
+def load_tasks(db: Database, key_id: int, task_ids: list[str], dialect: str | None = None) -> list[Any]:
     """The key's tasks among ``task_ids`` (any order), each with ``.clips`` sorted by index."""
     if not task_ids:
         return []
-    ids = list(dict.fromkeys(task_ids))
-    task_sql, clip_sql = _sql(conn.dialect.paramstyle, len(ids), dialect is not None)
+    with db.raw_read() as raw:
+        return _load(raw, db.paramstyle, key_id, list(dict.fromkeys(task_ids)), dialect)
+
+
+def _load(raw: Any, paramstyle: str, key_id: int, ids: list[str], dialect: str | None) -> list[Any]:
+    task_sql, _ = _sql(paramstyle, len(ids), dialect is not None)
     params: tuple[Any, ...] = (*ids, key_id) + ((dialect,) if dialect is not None else ())
-    raw = conn.connection.driver_connection
-    assert raw is not None
     cur = raw.cursor()
     try:
         cur.execute(task_sql, params)
@@ -74,7 +75,7 @@ def load_tasks(conn: Connection, key_id: int, task_ids: list[str], dialect: str 
             task.clips = []
         if tasks:
             found = list(tasks)
-            cur.execute(_sql(conn.dialect.paramstyle, len(found), False)[1], tuple(found))
+            cur.execute(_sql(paramstyle, len(found), False)[1], tuple(found))
             for row in cur.fetchall():
                 clip = _row(CLIP_COLS, CLIP_JSON, CLIP_TIMES, tuple(row))
                 tasks[clip.task_id].clips.append(clip)
@@ -83,7 +84,7 @@ def load_tasks(conn: Connection, key_id: int, task_ids: list[str], dialect: str 
     return list(tasks.values())
 
 
-def load_task(conn: Connection, key_id: int, task_id: str, dialect: str | None = None) -> Any | None:
+def load_task(db: Database, key_id: int, task_id: str, dialect: str | None = None) -> Any | None:
     """One task of the key (with clips), or None."""
-    found = load_tasks(conn, key_id, [task_id], dialect)
+    found = load_tasks(db, key_id, [task_id], dialect)
     return found[0] if found else None

@@ -51,8 +51,7 @@ async def submit(action: str, request: Request) -> Response:
 
 
 def _fetch_one(rt: Runtime, who: Caller, task_id: str) -> dict[str, Any]:
-    with rt.db.read_engine.connect() as conn:
-        task = load_task(conn, who.key_id, task_id, DIALECT)
+    task = load_task(rt.db, who.key_id, task_id, DIALECT)
     if task is None:
         raise TaskNotFound("task_not_exist")
     return task_object(task, rt.tasks.ctx(task))
@@ -74,8 +73,7 @@ async def fetch_many(request: Request) -> Response:
     body = parse(FetchMany, await json_body(request))
 
     def load() -> list[dict[str, Any]]:
-        with rt.db.read_engine.connect() as conn:
-            found = {t.id: t for t in load_tasks(conn, who.key_id, body.ids, DIALECT)}
+        found = {t.id: t for t in load_tasks(rt.db, who.key_id, body.ids, DIALECT)}
         return [task_object(found[i], rt.tasks.ctx(found[i])) for i in body.ids if i in found]
 
     return success(await run_in_threadpool(load))
