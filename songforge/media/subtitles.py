@@ -15,12 +15,16 @@ WrapStyle: 0
 Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, BackColour, Bold, Italic, \
 Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, Outline, Shadow, Alignment, MarginL, MarginR, \
 MarginV, Encoding
-Style: Lyric,DejaVu Sans,30,&H00FFFFFF,&H00FFFFFF,&H00000000,&H80000000,1,0,0,0,100,100,0,0,1,2,1,8,30,30,36,1
+Style: Lyric,DejaVu Sans,28,&H00FFFFFF,&H00FFFFFF,&H60000000,&H60000000,1,0,0,0,100,100,0,0,3,6,0,8,30,30,30,1
 Style: Mark,DejaVu Sans,14,&H60FFFFFF,&H60FFFFFF,&H80000000,&H00000000,0,0,0,0,100,100,0,0,1,1,0,3,12,12,3,1
 
 [Events]
 Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text
 """
+
+
+# Lyric lines sit in a translucent box (BorderStyle 3) so they stay readable over any cover art, including
+# covers that carry their own title where the caption goes.
 
 
 def _time(seconds: float) -> str:
