@@ -190,3 +190,21 @@ def test_a_broken_multipart_body_is_a_dialect_400(client, auth):
     resp = client.post(_path(start["url"]), content=b"--xx\r\nbroken",
                        headers={"Content-Type": "multipart/form-data"})
     assert resp.status_code == 400 and resp.json()["code"] == "invalid_request"
+
+
+def test_unsupported_extensions_are_refused_at_step_one(client, auth):
+    resp = client.post("/suno/uploads/audio", json={"extension": "exe"}, headers=auth)
+    assert resp.status_code == 400 and resp.json()["code"] == "invalid_request" and "mp3" in resp.json()["message"]
+
+
+def test_finishing_twice_queues_one_processing_job(client, auth, app, tmp_path):
+    start = _start(client, auth)
+    client.put(_path(start["url"]), content=make_audio(tmp_path / "a.mp3").read_bytes())
+    for _ in range(2):
+        fin = client.post(f"/suno/uploads/audio/{start['id']}/upload-finish", json={}, headers=auth).json()
+        assert fin["status"] == "processing"
+    assert run_jobs(app.state.rt) == 1
+    again = client.post(f"/suno/uploads/audio/{start['id']}/upload-finish", json={}, headers=auth).json()
+    assert again["status"] == "complete"
+    late = client.put(_path(start["url"]), content=b"new bytes")
+    assert late.status_code == 400 and "already complete" in late.json()["message"]
