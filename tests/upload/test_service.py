@@ -143,3 +143,13 @@ def test_task_sources_longer_than_eight_minutes_are_refused(rt, caller, tmp_path
     task = task_of(rt, task_id)
     assert task.status == TaskStatus.FAILED and task.error_code == "source_fetch_failed"
     assert "too long" in task.error_message and "480" in task.error_message
+
+
+def test_an_upload_without_a_centred_tonal_part_is_marked_without_vocals(rt, caller, tmp_path):
+    noise = tmp_path / "rain.wav"
+    subprocess.run(["ffmpeg", "-loglevel", "error", "-f", "lavfi", "-i", "anoisesrc=d=8:c=white:a=0.3:seed=1",
+                    "-f", "lavfi", "-i", "anoisesrc=d=8:c=white:a=0.3:seed=2", "-filter_complex",
+                    "[0:a][1:a]join=inputs=2:channel_layout=stereo", str(noise)], check=True)
+    clip_id = _from_bytes(rt, caller, noise)
+    run_jobs(rt)
+    assert task_of(rt, clip_id).clips[0].has_vocal is False and _upload(rt, clip_id).has_vocal is False
