@@ -52,14 +52,20 @@ def tempo(spec: np.ndarray) -> float:
     return float(60 * fps / (lag + (0.5 * (a - c) / den if den else 0.0)))
 
 
-def chroma(spec: np.ndarray) -> np.ndarray:
-    """Pitch-class energy per frame (bins 60 Hz-2 kHz folded onto 12 classes)."""
-    freqs = np.fft.rfftfreq(2048, 1 / SR)
-    sel = (freqs > 60) & (freqs < 2000)
-    pcs = (np.round(12 * np.log2(freqs[sel] / 440.0)) + 69).astype(int) % 12
+def chroma(x: np.ndarray) -> np.ndarray:
+    """Pitch-class salience per frame: 8192-point spectra, 110 Hz-2 kHz, only bins near a semitone centre
+    (so neighbours do not leak), magnitudes square-rooted so the bass does not decide alone."""
+    frames = np.lib.stride_tricks.sliding_window_view(x, 8192)[::HOP]
+    spec = np.sqrt(np.abs(np.fft.rfft(frames * np.hanning(8192).astype(np.float32), axis=1)))
+    freqs = np.fft.rfftfreq(8192, 1 / SR)
+    sel = (freqs > 110) & (freqs < 2000)
+    semis = 12 * np.log2(freqs[sel] / 440.0) + 69
+    near = np.abs(semis - np.round(semis)) < 0.3
+    pcs = np.round(semis).astype(int) % 12
     out = np.zeros((spec.shape[0], 12))
+    sub = spec[:, sel]
     for pc in range(12):
-        out[:, pc] = spec[:, sel][:, pcs == pc].sum(axis=1)
+        out[:, pc] = sub[:, near & (pcs == pc)].sum(axis=1)
     return out
 
 
@@ -107,7 +113,7 @@ def analyse(path: str) -> Analysis:
         raise InvalidEngineInput("the source audio is shorter than one second")
     spec = _spectrogram(x)
     bpm = tempo(spec)
-    ch = chroma(spec)
+    ch = chroma(x)
     key, mode = key_of(ch.sum(axis=0))
     duration = len(x) / SR
     n_bars = max(1, int(duration / (4 * 60.0 / bpm)))

@@ -14,8 +14,17 @@ from songforge.engines.composer.style import PROGRESSIONS, Style
 from songforge.engines.composer.text import Section
 from songforge.engines.composer.theory import chord, scale_pitches
 
-VOICE_RANGE = {"f": (57, 74, 64.0), "m": (45, 62, 52.0)}  # low, high, verse centre (MIDI)
+VOICE_RANGE = {"f": (55, 71, 61.0), "m": (43, 60, 50.0)}  # kept low: high notes blur the words  # low, high, verse centre (MIDI)
 LIFT = {"Chorus": 3.0, "Hook": 3.0, "Post-Chorus": 2.0, "Bridge": 2.0, "Pre-Chorus": 1.0}
+
+
+VOCAL_TARGET_S = 150.0
+SYLLABLE_S = 0.28  # about speech rate: much slower singing makes the synthetic words hard to follow
+
+
+def syllable_unit(bpm: float) -> float:
+    """The note value (in beats) that one sung syllable takes: 16th, 8th or quarter, nearest to speech rate."""
+    return min((0.25, 0.5, 1.0), key=lambda u: abs(u * 60.0 / bpm - SYLLABLE_S))
 
 
 @dataclass(frozen=True)
@@ -62,14 +71,28 @@ def _sing(song: Song, blocks: list[Block], unit: float, rng: np.random.Generator
             start = 4.0 * (bar0 + ph.bar)
             key = (block.name, li, len(stress), ph.bars)
             if key not in memo:  # repeated choruses keep their tune
-                times = melody.rhythm(stress, 4.0 * ph.bars, unit, rng)
+                times = melody.rhythm(stress, 4.0 * (ph.sung or ph.bars), unit, rng)
                 shape = ("arch", "rise", "fall", "wave")[int(rng.integers(0, 4))]
                 tune = melody.pitches(times, start, lambda b: song.bars[min(int(b // 4), len(song.bars) - 1)].chord,
                                       scale, centre + LIFT.get(block.name, 0.0), shape, rng)
                 memo[key] = (times, tune)
             times, tune = memo[key]
             _place(song, words, ph.line.section, start, times, tune, track)
+            if track is None and ph.sung and ph.sung < ph.bars:
+                _answer(song, start + 4.0 * ph.sung, 4.0 * (ph.bars - ph.sung), tune, rng)
         bar0 += block.bars
+
+
+def _answer(song: Song, start: float, beats: float, tune: list[int], rng: np.random.Generator) -> None:
+    """The lead echoes the end of the sung phrase in the bars after it (call and response)."""
+    motif = tune[-4:] if len(tune) >= 4 else tune
+    t = start + 0.5
+    for p in motif:
+        d = float(rng.choice([0.5, 1.0, 1.0, 1.5]))
+        if t + d > start + beats - 0.5:
+            break
+        song.notes.append(Note("Lead", t, d * 0.9, p + 12, 62))
+        t += d
 
 
 def _place(song: Song, words: tuple[str, ...], section: str, start: float, times: list[tuple[float, float]],
@@ -134,10 +157,13 @@ def arrange(sections: list[Section], style: Style, seed: int, *, instrumental: b
     """Compose the whole song deterministically from the seed (``intro=False`` for continuations)."""
     rng = np.random.default_rng(seed)
     basics = basics or choose_basics(style, rng)
-    unit = 0.5 if basics.bpm < 135 else 1.0
+    unit = syllable_unit(basics.bpm)
     has_lines = any(s.lines for s in sections)
-    blocks = (vocal_form(sections, unit, intro) if has_lines
-              else instrumental_form(int(target_s * basics.bpm / 240.0), intro))
+    if has_lines:  # phrase length (2-4 bars) chosen so that a typical lyric gives a 2-3 minute song
+        forms = [vocal_form(sections, unit, intro, slot) for slot in (2, 3, 4)]
+        blocks = min(forms, key=lambda f: abs(sum(b.bars for b in f) * 240.0 / basics.bpm - VOCAL_TARGET_S))
+    else:
+        blocks = instrumental_form(int(target_s * basics.bpm / 240.0), intro)
     song = Song(basics.bpm, basics.key, basics.mode, style.feel_swing, dict(style.programs), voice=style.voice)
     song.bars = _bars(blocks, basics, style, rng)
     if not has_lines:  # an instrumental from nothing: let the lead play made-up phrases in every section
@@ -191,7 +217,7 @@ def new_band(song: Song, style: Style, seed: int) -> Song:
 def sing_over(song: Song, sections: list[Section], seed: int, start_bar: int, end_bar: int | None = None) -> None:
     """Put new lyric lines on an existing song's bars from ``start_bar`` (lines that do not fit are dropped)."""
     rng = np.random.default_rng(seed)
-    unit = 0.5 if song.bpm < 135 else 1.0
+    unit = syllable_unit(song.bpm)
     end_bar = len(song.bars) if end_bar is None else end_bar
     block = Block("Verse", 0)
     from songforge.engines.composer.form import Phrase, phrase_bars

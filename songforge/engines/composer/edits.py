@@ -45,7 +45,7 @@ def _extend(request: EngineRequest, job: ClipJob, src: SourceClip, song: Song) -
     cont.voice = song.voice if not request.vocal_gender else cont.voice
     if src.is_upload or not song.syllables and not song.notes:
         return replace(job, song_json=cont.to_json(), splices=(Splice(str(src.audio_path), 0.0, at, 0.0, at),))
-    head = truncate(song, int(at // bar_s))
+    head = truncate(song, max(0, round(at / bar_s)))  # the new part starts on the bar line nearest continue_at
     return replace(job, song_json=join(head, cont).to_json())
 
 

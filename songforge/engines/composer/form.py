@@ -20,6 +20,7 @@ class Phrase:
     line: LyricLine
     bar: int
     bars: int
+    sung: int = 0  # bars actually sung; the rest of the phrase is an instrumental answer (0 = all)
 
 
 @dataclass
@@ -32,12 +33,12 @@ class Block:
 
 
 def phrase_bars(line: LyricLine, unit: float) -> int:
-    """2 bars for a short line, else 4: long phrases are sung slower, which keeps words clear."""
+    """Bars needed to sing a line at about speech rate (one syllable per unit) with a held last note."""
     n = sum(syllables(w) for w in line.words)
-    return 2 if n * unit <= 3.5 else 4
+    return 2 if n * unit + 2.0 <= 8.0 else 4
 
 
-def vocal_form(sections: list[Section], unit: float, intro: bool = True) -> list[Block]:
+def vocal_form(sections: list[Section], unit: float, intro: bool = True, slot: int = 4) -> list[Block]:
     """Blocks for a song with lyrics: intro, the sections as written with short breaks, an outro."""
     blocks: list[Block] = []
     if intro and (not sections or sections[0].name != "Intro" or sections[0].lines):
@@ -48,9 +49,9 @@ def vocal_form(sections: list[Section], unit: float, intro: bool = True) -> list
             continue
         block = Block(sec.name, 0)
         for line in sec.lines:
-            n = phrase_bars(line, unit)
-            block.phrases.append(Phrase(line, block.bars, n))
-            block.bars += n
+            n = phrase_bars(line, unit)  # every line gets ``slot`` bars: sung ones, then the band answers
+            block.phrases.append(Phrase(line, block.bars, max(slot, n), n))
+            block.bars += max(slot, n)
         blocks.append(block)
         nxt = sections[i + 1] if i + 1 < len(sections) else None
         if sec.name in CHORUS_LIKE and nxt is not None and nxt.lines:

@@ -20,8 +20,6 @@ SHAPES: dict[str, Shape] = {
 def rhythm(stress: Sequence[bool], slot_beats: float, unit: float, rng: np.random.Generator) -> list[tuple[float, float]]:
     """(start, duration) in beats for each syllable, inside a phrase of ``slot_beats`` that ends with a rest."""
     n = len(stress)
-    if n <= slot_beats - 3.0:
-        unit = max(unit, 1.0)  # room to spare: one syllable per beat is easier to sing and to understand
     avail = int(round((slot_beats - 1.0) / unit))  # keep at least one beat to breathe before the next line
     start = 0 if rng.random() < 0.7 or n + 2 > avail else 1  # sometimes a pick-up-free late entry
     avail -= start
@@ -33,15 +31,12 @@ def rhythm(stress: Sequence[bool], slot_beats: float, unit: float, rng: np.rando
     grow = min(extra, 3 if n > 2 else extra)
     units[-1] += grow  # a long final note closes the phrase
     extra -= grow
-    order = [i for i in rng.permutation(n - 1) if stress[i]] if n > 1 else []
-    while extra > 0 and order:
-        for i in order:
-            if extra == 0:
-                break
-            units[i] += 1
+    # Words stay near speech rate (slow, stretched syllables are what makes synthetic singing hard to
+    # follow); only some stressed syllables get an extra unit, the rest of the phrase is a rest.
+    for i in rng.permutation(n - 1) if n > 1 else []:
+        if extra > 0 and stress[int(i)] and rng.random() < 0.35:
+            units[int(i)] += 1
             extra -= 1
-        if len(order) and max(units) > 4:
-            break
     out, pos = [], start
     for u in units:
         out.append((pos * unit, u * unit))

@@ -10,6 +10,7 @@ from songforge.engines.composer.song import Song
 from songforge.engines.composer.voice import Phone, Speech, syllables
 
 MAX_ONSET_S = 0.16  # consonants before the beat are kept near natural speed but never longer than this
+WORD_GAP_S = 0.07  # silence left between sung words
 EDGE = 0.2  # share of a vowel at each end kept at natural speed (the transitions carry the consonant cues)
 
 
@@ -57,21 +58,32 @@ def _vowel_map(v0: float, v1: float, d0: float, d1: float) -> list[tuple[float, 
     return [(d0, v0), (d0 + edge, v0 + edge), (d1 - edge, v1 - edge), (d1, v1)]
 
 
+def _onset_time(prev: Unit | None, u: Unit) -> float:
+    """How long u's onset consonants may sound before its beat: natural length, capped, and when the notes
+    touch, taken from the end of the previous note (at most half of it)."""
+    on_len = min(sum(p.end - p.start for p in u.onset), MAX_ONSET_S)
+    if prev is None:
+        return min(on_len, u.start)
+    gap = u.start - prev.end
+    if gap < 0.05:
+        return min(on_len, 0.5 * (prev.end - prev.start))
+    return min(on_len, gap)
+
+
 def segments(us: list[Unit]) -> list[np.ndarray]:
-    """Piecewise-linear maps, one (n, 2) array of (dst, src) breakpoints per contiguous sung stretch."""
+    """Piecewise-linear maps, one (n, 2) array of (dst, src) breakpoints per sung syllable."""
     maps: list[np.ndarray] = []
     for i, u in enumerate(us):
+        prev = us[i - 1] if i else None
         nxt = us[i + 1] if i + 1 < len(us) else None
-        on_len = sum(p.end - p.start for p in u.onset)
-        co_len = sum(p.end - p.start for p in u.coda)
-        prev_end = us[i - 1].end if i else -1.0
-        room_before = u.start - prev_end if i else u.start
-        onset_d = min(on_len, MAX_ONSET_S, max(0.0, room_before) if room_before < 0.3 else MAX_ONSET_S)
+        onset_d = _onset_time(prev, u)
         end = u.end
-        if nxt is not None and nxt.start - u.end < 0.05:  # next onset steals the end of this note
-            next_on = min(sum(p.end - p.start for p in nxt.onset), MAX_ONSET_S)
-            end = u.end - next_on
-        coda_d = min(co_len, 0.35 * max(0.0, end - u.start))
+        if nxt is not None and nxt.start - u.end < 0.05:  # the next onset sounds at the end of this note
+            end = u.end - _onset_time(u, nxt)
+            if nxt.word != u.word:  # a short breath between words: run-together words are hard to follow
+                end -= min(WORD_GAP_S, 0.2 * (end - u.start))
+        co_len = sum(p.end - p.start for p in u.coda)
+        coda_d = min(co_len, 0.5 * max(0.0, end - u.start))
         v0, v1 = u.vowel[0].start, u.vowel[-1].end
         d_vowel_end = max(u.start + 0.04, end - coda_d)
         pts: list[tuple[float, float]] = []
