@@ -42,8 +42,10 @@ def _derivative(rt: Runtime, who: Caller, clip_id: str, action: Action, role: st
         clip = rt.tasks.source_clip(session, who, clip_id)
         if clip.files.get(role):
             return rt.tasks.ctx(clip.task).clip_file(clip, role), "", None
+        # any dialect's task will do (same files), but not a MIDI task limited to one stem (KIE audioId)
         usable = [t for t in repo.children(session, clip.id, action)
-                  if t.key_id == who.key_id and t.status != TaskStatus.FAILED]
+                  if t.key_id == who.key_id and t.status != TaskStatus.FAILED
+                  and not (t.params.get("options") or {}).get("stem")]
         done = [t for t in usable if t.status == TaskStatus.COMPLETE]
         if done:
             return "", done[-1].id, dict(done[-1].result)
