@@ -42,6 +42,19 @@ def _code(exc: ClientError) -> str:
     return str(exc.response.get("Error", {}).get("Code", ""))
 
 
+_session: Any = None
+_session_lock = threading.Lock()
+
+
+def _client(**kwargs: Any) -> Any:
+    """An S3 client from one shared boto3 session (loading the service model takes ~0.3 s per new session)."""
+    global _session
+    with _session_lock:  # boto3 sessions are not thread-safe; the clients they make are
+        if _session is None:
+            _session = boto3.session.Session()
+        return _session.client("s3", **kwargs)
+
+
 class S3BlobStore:
     """Keeps blobs as objects in one bucket (created when missing); keys are the object keys."""
 
@@ -52,8 +65,8 @@ class S3BlobStore:
         # Path-style addressing: S3-compatible servers rarely have wildcard DNS for virtual-host buckets.
         config = Config(signature_version="s3v4", retries={"max_attempts": 5, "mode": "standard"},
                         s3={"addressing_style": "path"} if settings.s3_endpoint_url else {})
-        self.client: Any = boto3.session.Session().client(
-            "s3", endpoint_url=settings.s3_endpoint_url or None, region_name=settings.s3_region or None,
+        self.client: Any = _client(
+            endpoint_url=settings.s3_endpoint_url or None, region_name=settings.s3_region or None,
             aws_access_key_id=settings.s3_access_key_id or None,
             aws_secret_access_key=settings.s3_secret_access_key or None, config=config)
         self._region = settings.s3_region
@@ -98,8 +111,14 @@ class S3BlobStore:
                 self._download(key, copy)
             with open(copy, "ab") as fh:
                 fh.write(data)
-            with open(copy, "rb") as fh:
-                resp = self.client.put_object(Bucket=self.bucket, Key=key, Body=fh, ContentType=content_type(key))
+            try:
+                with open(copy, "rb") as fh:
+                    resp = self.client.put_object(Bucket=self.bucket, Key=key, Body=fh,
+                                                  ContentType=content_type(key))
+            except BaseException:
+                self._appended.pop(key, None)  # the copy now holds a chunk S3 lacks: never build on it
+                copy.unlink(missing_ok=True)
+                raise
             self._remember(key, str(resp["ETag"]))
             return copy.stat().st_size
 

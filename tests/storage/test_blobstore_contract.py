@@ -132,16 +132,16 @@ def test_deleted_blob_is_gone(store: BlobStore) -> None:
         read_all(store, "clips/i/audio.mp3")
 
 
-@pytest.mark.parametrize("key", INVALID_KEYS)
-def test_keys_that_could_escape_the_store_are_rejected(store: BlobStore, key: str, tmp_path: Path) -> None:
+def test_keys_that_could_escape_the_store_are_rejected(store: BlobStore, tmp_path: Path) -> None:
     src = tmp_path / "src"
     src.write_bytes(b"x")
-    for attempt in (lambda: store.put_bytes(key, b"x"), lambda: store.put_file(key, src),
-                    lambda: store.append(key, b"x"), lambda: read_all(store, key),
-                    lambda: store.fetch(key, tmp_path / "out"), lambda: store.delete(key)):
-        with pytest.raises(ValueError):
-            attempt()
-    assert store.size(key) is None
+    for key in INVALID_KEYS:
+        for attempt in (lambda: store.put_bytes(key, b"x"), lambda: store.put_file(key, src),
+                        lambda: store.append(key, b"x"), lambda: read_all(store, key),
+                        lambda: store.fetch(key, tmp_path / "out"), lambda: store.delete(key)):
+            with pytest.raises(ValueError):
+                attempt()
+        assert store.size(key) is None, key
     assert not (tmp_path / "escape.mp3").exists()
 
 
