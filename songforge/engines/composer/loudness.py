@@ -83,8 +83,10 @@ def peak_envelope(x: np.ndarray, floor: float = 0.0) -> np.ndarray:
         return np.asarray(peak)
     phases = np.stack([_OVERSAMPLE[p::4][:12][::-1] for p in (1, 2, 3)])  # points 1/4, 2/4, 3/4 past x[n]
     for c in range(x2.shape[1]):
-        win = np.lib.stride_tricks.sliding_window_view(x2[:, c], 12)[idx - 5]  # x[n-5 .. n+6]
-        peak[idx] = np.maximum(peak[idx], np.abs(win @ phases.T).max(axis=1))
+        view = np.lib.stride_tricks.sliding_window_view(x2[:, c], 12)
+        for a in range(0, idx.size, 1 << 18):  # in slices: the gathered windows would be 12x the audio
+            part = idx[a: a + (1 << 18)]
+            peak[part] = np.maximum(peak[part], np.abs(view[part - 5] @ phases.T).max(axis=1))  # x[n-5..n+6]
     return np.asarray(peak)
 
 

@@ -83,5 +83,8 @@ def mix(stems: dict[str, np.ndarray], vocal: np.ndarray | None, frames: int, tar
         total, ktotal = band + voc, kb + g * kv
     final, curve = master(total, SR, target_lufs, kx=ktotal)
     c = curve.astype(F32)[:, None]
-    parts = {k: p * c for k, p in band_parts.items()}  # dry; the band reverb lives in the instrumental stem
+    # Stems get the typical master gain (the limiter only touches rare peaks); dry, the band reverb lives in
+    # the instrumental stem. In-place: these arrays are the biggest in the worker.
+    g = F32(np.median(curve))
+    parts = {k: np.multiply(p, g, out=p) for k, p in band_parts.items()}
     return final, band * c, (voc * c if voc is not None else None), parts

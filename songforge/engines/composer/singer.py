@@ -11,7 +11,7 @@ from songforge.engines.composer.song import Song
 from songforge.engines.composer.timing import segments, units
 from songforge.engines.composer.voice import Speech
 
-FRAME_S = 0.005  # analysis frame period of the source pitch track
+FRAME_S = 0.008  # analysis frame period of the source pitch track (marks are snapped to peaks anyway)
 GLIDE_S = 0.045  # portamento between neighbouring notes
 VIBRATO_HZ, VIBRATO_CENTS, VIBRATO_DELAY_S = 5.4, 22.0, 0.28
 UNVOICED_HOP = 64  # samples between grains where the source is unvoiced (plain overlap-add, no pitch)
@@ -26,7 +26,7 @@ def source_pitch(x: np.ndarray, sr: int) -> np.ndarray:
     """F0 of the spoken source per 5 ms frame (0 where unvoiced), by WORLD's DIO + StoneMask."""
     import pyworld  # lazily: only the singer needs it
 
-    f0, t = pyworld.dio(x, sr, f0_floor=60.0, f0_ceil=500.0, frame_period=FRAME_S * 1000)
+    f0, t = pyworld.dio(x, sr, f0_floor=70.0, f0_ceil=400.0, frame_period=FRAME_S * 1000)
     return np.asarray(pyworld.stonemask(x, f0, t, sr))
 
 
