@@ -100,9 +100,11 @@ def asr_wer(r: ClipResult) -> float:
 async def main(asr: bool) -> None:
     engine = ComposerEngine({"workers": 2})
     with tempfile.TemporaryDirectory() as tmp:
+        cold = Sink()
         warm = EngineRequest("warm", TaskKind.GENERATE, Path(tmp) / "w", lyrics="[Verse]\nla la la", n_clips=2)
         warm.work_dir.mkdir()
-        await engine.run(warm, Sink())  # start the worker processes (cold start is reported separately below)
+        await engine.run(warm, cold)  # starts the worker processes
+        print(f"cold start (new worker processes): first audio chunk after {cold.first_chunk:.2f} s")
         req = EngineRequest("bench", TaskKind.GENERATE, Path(tmp) / "b", lyrics=LYRICS.read_text(),
                             tags="upbeat pop, piano, female vocals", seed=1234, n_clips=2)
         req.work_dir.mkdir()
@@ -126,6 +128,12 @@ async def main(asr: bool) -> None:
                   f"pitch within 50c {share * 100:.1f}% of {voiced}/{len(notes)} voiced notes; "
                   f"tempo est {est:.1f} (err {err:.2f}%); LUFS {lufs(mix, sr):.2f}; true peak {true_peak_db(mix):.2f} dBTP"
                   + (f"; WER {asr_wer(r) * 100:.0f}%" if asr else ""))
+        inst = EngineRequest("inst", TaskKind.GENERATE, Path(tmp) / "i", custom_mode=False, instrumental=True,
+                             description="a calm lofi beat for studying", seed=7, n_clips=2)
+        inst.work_dir.mkdir()
+        isink = Sink()
+        await engine.run(inst, isink)
+        print("instrumental from a description:", ", ".join(f"{r.duration:.1f} s" for r in isink.results.values()))
         pool = engine._pool
         if pool is not None:
             futs = [pool.submit(_rss) for _ in range(4)]

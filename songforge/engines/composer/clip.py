@@ -85,6 +85,11 @@ def make_clip(job: ClipJob) -> dict[str, Any]:
     except EngineError as exc:
         return {"error": {"code": exc.code, "message": exc.message, "retryable": exc.retryable,
                           "invalid": exc.code == "invalid_input"}}
+    except Exception as exc:  # noqa: BLE001 - the worker boundary: a bug must fail the task, not the pool
+        import traceback
+
+        return {"error": {"code": "engine_failed", "message": f"composer failed: {type(exc).__name__}: {exc}",
+                          "retryable": False, "invalid": False, "traceback": traceback.format_exc()[-2000:]}}
 
 
 def _make_clip(job: ClipJob) -> dict[str, Any]:
