@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
+import io
 import json
 import os
 import re
+import threading
+import wave
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from songforge.task.models import Clip
+from songforge.worker import Worker
 
 LYRICS = "[Verse]\nSummer light on the water\n[Chorus]\nWe were dreaming all along"
 SONG = {"prompt": LYRICS, "style": "pop", "title": "Summer Dreams", "model": "chirp-v4-5", "tags": "metal"}
@@ -47,6 +56,43 @@ def error_of(resp: Any) -> tuple[int, str]:
     body = resp.json()
     assert body["code"] == resp.status_code and body["message"] == body["error"]["message"], body
     return resp.status_code, body["error"]["type"]
+
+
+@contextmanager
+def worker_running(rt) -> Iterator[None]:
+    """A worker thread draining the queue while the request under test waits for it."""
+    stop = threading.Event()
+
+    def loop() -> None:
+        worker = Worker(rt, worker_id="apiinone-upload-test")
+
+        async def go() -> None:
+            while not stop.is_set():
+                if not await worker.run_one():
+                    await asyncio.sleep(0.05)
+
+        asyncio.run(go())
+
+    thread = threading.Thread(target=loop, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=30)
+
+
+def wav_bytes(seconds: float, sr: int = 22050) -> bytes:
+    """A mono 16-bit WAV tone of ``seconds``."""
+    t = np.arange(int(seconds * sr)) / sr
+    samples = (0.3 * np.sin(2 * np.pi * 330 * t) * 32767).astype("<i2")
+    buf = io.BytesIO()
+    with wave.open(buf, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(sr)
+        w.writeframes(samples.tobytes())
+    return buf.getvalue()
 
 
 HEX32 = re.compile(r"\b[0-9a-f]{32}\b")

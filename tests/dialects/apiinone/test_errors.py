@@ -49,8 +49,12 @@ def test_wrong_json_types_are_coerced_not_rejected(client, auth, app):
         assert task.params["instrumental"] is False and task.params["title"] == "1999"
 
 
-def test_unknown_fields_are_ignored(client, auth):
-    assert client.post(MUSIC, json={**SONG, "mood": "sunny", "seed": [1]}, headers=auth).status_code == 200
+def test_unknown_fields_are_ignored_and_not_echoed_in_request_body(client, auth):
+    resp = client.post(MUSIC, json={**SONG, "mood": "sunny", "seed": [1]}, headers=auth)
+    assert resp.status_code == 200
+    task_id = resp.json()["data"]["task_id"]
+    echoed = client.get("/api/v1/audio/music/feed", params={"task_id": task_id}, headers=auth).json()["data"]
+    assert echoed["request_body"] == SONG
 
 
 @pytest.mark.parametrize("header", [None, "Bearer ", "Bearer nope", "Token abc"])

@@ -7,7 +7,7 @@ from typing import Any
 
 from songforge.callback.sender import CallbackSender
 from tests.conftest import run_jobs
-from tests.dialects.apiinone.support import LYRICS, SONG, check_golden, task_id_of
+from tests.dialects.apiinone.support import LYRICS, SONG, check_golden, task_id_of, wav_bytes, worker_running
 
 MUSIC = "/api/v1/audio/music"
 
@@ -88,6 +88,15 @@ def test_golden_upload_cover_generate_and_status(client, auth, app):
     task_id = created["response"]["body"]["data"]["task_id"]
     check_golden("upload_cover_status", get(client, auth, "/api/v1/audio/music/upload-cover/status",
                                             {"task_id": task_id}))
+
+
+def test_golden_upload_extension(client, auth, app):
+    with worker_running(app.state.rt):
+        resp = client.post("/api/v1/audio/upload", files={"file": ("take.wav", wav_bytes(7.0), "audio/wav")},
+                           headers=auth)
+    check_golden("upload", {"request": {"method": "POST", "path": "/api/v1/audio/upload",
+                                        "multipart": {"file": "take.wav (7 s WAV)"}},
+                            "response": {"status": resp.status_code, "body": resp.json()}})
 
 
 def test_golden_task_object(client, auth, app):

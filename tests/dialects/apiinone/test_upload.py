@@ -2,59 +2,22 @@
 
 from __future__ import annotations
 
-import asyncio
-import io
-import threading
-import wave
-from collections.abc import Iterator
-from contextlib import contextmanager
-
-import numpy as np
 import pytest
 
 from songforge.dialects.apiinone import uploads
 from songforge.task.models import Clip, Task
-from songforge.worker import Worker
 from tests.conftest import run_jobs
-from tests.dialects.apiinone.support import LYRICS, SONG, create, error_of, task_id_of
+from tests.dialects.apiinone.support import (
+    LYRICS,
+    SONG,
+    create,
+    error_of,
+    task_id_of,
+    wav_bytes,
+    worker_running,
+)
 
 UPLOAD = "/api/v1/audio/upload"
-
-
-@contextmanager
-def worker_running(rt) -> Iterator[None]:
-    """A worker thread draining the queue while the request under test waits for it."""
-    stop = threading.Event()
-
-    def loop() -> None:
-        worker = Worker(rt, worker_id="apiinone-upload-test")
-
-        async def go() -> None:
-            while not stop.is_set():
-                if not await worker.run_one():
-                    await asyncio.sleep(0.05)
-
-        asyncio.run(go())
-
-    thread = threading.Thread(target=loop, daemon=True)
-    thread.start()
-    try:
-        yield
-    finally:
-        stop.set()
-        thread.join(timeout=30)
-
-
-def wav_bytes(seconds: float, sr: int = 22050) -> bytes:
-    t = np.arange(int(seconds * sr)) / sr
-    samples = (0.3 * np.sin(2 * np.pi * 330 * t) * 32767).astype("<i2")
-    buf = io.BytesIO()
-    with wave.open(buf, "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(sr)
-        w.writeframes(samples.tobytes())
-    return buf.getvalue()
 
 
 def test_a_multipart_file_becomes_an_audio_id_with_its_duration_and_can_be_covered(client, auth, app):
