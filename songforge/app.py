@@ -19,7 +19,7 @@ from songforge.dialects.common import json_response, validation_error
 from songforge.errors import SongforgeError
 from songforge.http import files, health
 from songforge.logging import configure_logging
-from songforge.runtime import Runtime, dialect_module
+from songforge.runtime import DIALECT_MODULES, Runtime, dialect_module
 from songforge.settings import Settings
 from songforge import housekeeping as retention
 from songforge.worker import WorkerPool
@@ -179,10 +179,9 @@ def create_app(settings: Settings | None = None, *, workers: int | None = None, 
     app.include_router(health.router)
     app.include_router(files.router)
     for name in settings.enabled_dialects():
-        try:
-            app.include_router(dialect_module(name, "routes").router)
-        except ModuleNotFoundError:
-            log.warning("dialect.missing", dialect=name)
+        if name not in DIALECT_MODULES:
+            raise ValueError(f"unknown dialect {name!r} in SONGFORGE_DIALECTS__ENABLED")
+        app.include_router(dialect_module(name, "routes").router)  # a broken dialect must fail loudly
     install_error_handlers(app)
     app.add_middleware(Metrics)
     app.add_middleware(TrailingSlash)

@@ -76,10 +76,8 @@ class Runtime:
         """Callback renderers of the enabled dialects."""
         found: dict[str, CallbackRenderer] = {}
         for name in self.settings.enabled_dialects():
-            try:
+            if name in DIALECT_MODULES:
                 found[name] = dialect_module(name, "callbacks").render
-            except ModuleNotFoundError:
-                continue
         return found
 
     @cached_property

@@ -66,7 +66,7 @@ class EngineRequest:
     weirdness: float | None = None
     audio_weight: float | None = None
     source: SourceClip | None = None  # extend / cover / add_* / replace_section
-    continue_at: float | None = None  # extend: seconds into the source
+    continue_at: float | None = None  # extend: seconds into the source; None = from the end of the source
     infill_start: float | None = None  # replace_section window, seconds
     infill_end: float | None = None
     duration_hint: float | None = None  # requested length in seconds, if the caller gave one
