@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import signal
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -50,7 +51,10 @@ def cmd_worker(args: argparse.Namespace) -> int:
     queues = [q.strip() for q in args.engines.split(",") if q.strip()] if args.engines else None
     rt = Runtime(settings, migrate=True)
     _migrate_queue(rt)
-    asyncio.run(Worker(rt, queues).run_forever())
+    worker = Worker(rt, queues)
+    # SIGTERM (a rolling deploy) finishes the job in hand, then exits; a killed worker's job waits out its lease
+    signal.signal(signal.SIGTERM, lambda *_: setattr(worker, "stopping", True))
+    asyncio.run(worker.run_forever())
     return 0
 
 

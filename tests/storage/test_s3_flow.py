@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+import sys
+import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +23,14 @@ from songforge.worker import Worker
 from tests.conftest import make_settings, new_key, run_jobs
 
 
-def make_song_and_check_its_files(settings: Any, s3_endpoint: str) -> None:
-    """Submit a Suno music task, run it with an in-process worker, download every clip's audio."""
+def in_process_worker(rt: Any) -> None:
+    """Run the queued job with a Worker in this process."""
+    assert run_jobs(rt) == 1
+
+
+def make_song_and_check_its_files(settings: Any, s3_endpoint: str,
+                                  run_worker: Callable[[Any], None] = in_process_worker) -> None:
+    """Submit a Suno music task, let a worker of the testtone pool run it, download every clip's audio."""
     app = create_app(settings, workers=0, background=False)
     with TestClient(app) as client:
         rt = app.state.rt
@@ -30,9 +41,12 @@ def make_song_and_check_its_files(settings: Any, s3_endpoint: str) -> None:
                               headers=auth).json()["data"]
         other_pool = Worker(rt, ["composer"], worker_id="composer-pool")  # `songforge worker --engines composer`
         assert asyncio.run(other_pool.run_one()) is False  # the job is on the testtone engine's queue
-        assert run_jobs(rt) == 1
-        task = client.get(f"/suno/fetch/{task_id}", headers=auth).json()["data"]
-        assert task["status"] == "SUCCESS" and len(task["data"]) == 2
+        run_worker(rt)
+        deadline = time.monotonic() + 60
+        while (task := client.get(f"/suno/fetch/{task_id}", headers=auth).json()["data"])["status"] != "SUCCESS":
+            assert task["status"] not in ("FAILURE", "FAILED") and time.monotonic() < deadline, task
+            time.sleep(0.1)
+        assert len(task["data"]) == 2
         for clip in task["data"]:
             url = clip["audio_url"]
             assert url.startswith(s3_endpoint + "/" + settings.storage.s3_bucket + "/clips/")  # straight from S3
@@ -66,4 +80,20 @@ def test_scale_out_shape_postgres_procrastinate_and_s3_make_a_downloadable_song(
     db.dispose()
     settings = make_settings(tmp_path, url, storage=s3_storage, queue={"backend": "procrastinate"},
                              dialects={"enabled": "suno"})
-    make_song_and_check_its_files(settings, s3_endpoint)
+    worker: list[subprocess.Popen[bytes]] = []
+
+    def worker_process(rt: Any) -> None:
+        """`songforge worker --engines testtone` as its own process, configured only by environment variables."""
+        env = {**os.environ, "SONGFORGE_DATABASE__URL": url, "SONGFORGE_QUEUE__BACKEND": "procrastinate",
+               "SONGFORGE_QUEUE__POLL_SECONDS": "0.05", "SONGFORGE_DEFAULT_ENGINE": "testtone",
+               "SONGFORGE_LOG_LEVEL": "warning", **{f"SONGFORGE_STORAGE__{k.upper()}": str(v)
+                                                     for k, v in s3_storage.items()}}
+        worker.append(subprocess.Popen([sys.executable, "-m", "songforge.cli", "--data-dir",
+                                        str(tmp_path / "worker"), "worker", "--engines", "testtone"], env=env))
+
+    try:
+        make_song_and_check_its_files(settings, s3_endpoint, worker_process)
+    finally:
+        for proc in worker:
+            proc.terminate()
+            assert proc.wait(10) == 0  # SIGTERM lets an idle worker exit cleanly
