@@ -8,12 +8,9 @@ import os
 import signal
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from songforge.settings import QueueBackend, Settings
-
-if TYPE_CHECKING:
-    from songforge.runtime import Runtime
+from songforge.settings import Settings
 
 
 def _settings(args: argparse.Namespace, **overrides: Any) -> Settings:
@@ -50,7 +47,6 @@ def cmd_worker(args: argparse.Namespace) -> int:
     configure_logging(settings)
     queues = [q.strip() for q in args.engines.split(",") if q.strip()] if args.engines else None
     rt = Runtime(settings, migrate=True)
-    _migrate_queue(rt)
     worker = Worker(rt, queues)
     # SIGTERM (a rolling deploy) finishes the job in hand, then exits; a killed worker's job waits out its lease
     signal.signal(signal.SIGTERM, lambda *_: setattr(worker, "stopping", True))
@@ -58,20 +54,11 @@ def cmd_worker(args: argparse.Namespace) -> int:
     return 0
 
 
-def _migrate_queue(rt: Runtime) -> None:
-    """procrastinate keeps its own tables: install them next to ours when it is the queue."""
-    if rt.settings.queue.backend == QueueBackend.PROCRASTINATE:
-        from songforge.queue.procrastinate import apply_schema
-
-        apply_schema(rt.db)
-
-
 def cmd_migrate(args: argparse.Namespace) -> int:
     """Apply database migrations."""
     from songforge.runtime import Runtime
 
-    rt = Runtime(_settings(args), migrate=True)
-    _migrate_queue(rt)
+    rt = Runtime(_settings(args), migrate=True)  # our schema, and procrastinate's when it is the queue
     print(f"database at {rt.settings.database_url.split('@')[-1]} is up to date")
     return 0
 
@@ -99,11 +86,11 @@ def cmd_keys(args: argparse.Namespace) -> int:
                 print(f"{key.id}\t{key.key_prefix}…\t{key.name}\t{credits}{state}")
     elif args.keys_cmd in ("disable", "enable"):
         with rt.db.write() as s:
-            key = repository.by_id(s, args.id)
-            if key is None:
+            found = repository.by_id(s, args.id)
+            if found is None:
                 print(f"no key {args.id}", file=sys.stderr)
                 return 1
-            key.disabled = args.keys_cmd == "disable"
+            found.disabled = args.keys_cmd == "disable"
         print(f"key {args.id} {args.keys_cmd}d (running servers notice within 10 s)")
     elif args.keys_cmd == "grant":
         with rt.db.write() as s:

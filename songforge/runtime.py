@@ -44,6 +44,10 @@ class Runtime:
                            pool_size=settings.database.pool_size)
         if migrate:
             upgrade(self.db.write_engine)
+            if settings.queue.backend == QueueBackend.PROCRASTINATE:  # its own tables, next to ours
+                from songforge.queue.procrastinate import apply_schema
+
+                apply_schema(self.db)
         self.store: BlobStore = make_store(settings)
         self.engines = EngineRegistry(settings.engines)
         self.auth = Authenticator()
