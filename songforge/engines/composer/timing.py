@@ -10,7 +10,7 @@ from songforge.engines.composer.song import Song
 from songforge.engines.composer.voice import Phone, Speech, syllables
 
 MAX_ONSET_S = 0.16  # consonants before the beat are kept near natural speed but never longer than this
-WORD_GAP_S = 0.07  # silence left between sung words
+WORD_GAP_S = 0.18  # silence left between sung words
 EDGE = 0.2  # share of a vowel at each end kept at natural speed (the transitions carry the consonant cues)
 
 
@@ -81,7 +81,7 @@ def segments(us: list[Unit]) -> list[np.ndarray]:
         if nxt is not None and nxt.start - u.end < 0.05:  # the next onset sounds at the end of this note
             end = u.end - _onset_time(u, nxt)
             if nxt.word != u.word:  # a short breath between words: run-together words are hard to follow
-                end -= min(WORD_GAP_S, 0.2 * (end - u.start))
+                end -= min(WORD_GAP_S, 0.3 * (end - u.start))
         co_len = sum(p.end - p.start for p in u.coda)
         coda_d = min(co_len, 0.5 * max(0.0, end - u.start))
         v0, v1 = u.vowel[0].start, u.vowel[-1].end
