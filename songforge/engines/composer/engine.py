@@ -36,6 +36,14 @@ class ComposerEngine:
     def __init__(self, settings: dict[str, Any] | None = None) -> None:
         self.settings = ComposerSettings.from_dict(settings)
         self._pool: ProcessPoolExecutor | None = None
+        if self.settings.prestart:
+            self.start()
+
+    def start(self) -> None:
+        """Start the worker processes now (each loads the soundfont) instead of on the first task."""
+        pool = self._executor()
+        for _ in range(self.settings.workers):
+            pool.submit(int)  # a no-op per worker makes the pool spawn its processes
 
     def _executor(self) -> ProcessPoolExecutor:
         if self._pool is None:

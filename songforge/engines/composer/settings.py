@@ -28,6 +28,7 @@ class ComposerSettings:
     bitrate: str = "192k"
     clip_timeout_s: float = 600.0
     stream: bool = True
+    prestart: bool = False  # start the worker processes when the engine is built (first task streams sooner)
     lyrics_llm: LyricsLLM = field(default_factory=LyricsLLM)
 
     @classmethod
@@ -35,7 +36,8 @@ class ComposerSettings:
         """Build from the engine's settings dict; unknown keys are ignored, ``lyrics_llm`` may be nested."""
         raw = dict(raw or {})
         llm = raw.pop("lyrics_llm", None) or {}
-        known = {k: raw[k] for k in ("soundfont", "workers", "bitrate", "clip_timeout_s", "stream") if k in raw}
+        known = {k: raw[k] for k in ("soundfont", "workers", "bitrate", "clip_timeout_s", "stream",
+                                                "prestart") if k in raw}
         if "workers" in known:
             known["workers"] = max(1, int(known["workers"]))
         llm_known = {k: llm[k] for k in ("base_url", "api_key", "model", "timeout") if k in llm}

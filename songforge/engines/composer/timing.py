@@ -66,7 +66,7 @@ def _onset_time(prev: Unit | None, u: Unit) -> float:
         return min(on_len, u.start)
     gap = u.start - prev.end
     if gap < 0.05:
-        return min(on_len, 0.5 * (prev.end - prev.start))
+        return min(on_len, 0.4 * (prev.end - prev.start))
     return min(on_len, gap)
 
 
@@ -81,7 +81,7 @@ def segments(us: list[Unit]) -> list[np.ndarray]:
         if nxt is not None and nxt.start - u.end < 0.05:  # the next onset sounds at the end of this note
             end = u.end - _onset_time(u, nxt)
             if nxt.word != u.word:  # a short breath between words: run-together words are hard to follow
-                end -= min(WORD_GAP_S, 0.3 * (end - u.start))
+                end -= min(WORD_GAP_S, 0.25 * (end - u.start))
         co_len = sum(p.end - p.start for p in u.coda)
         coda_d = min(co_len, 0.5 * max(0.0, end - u.start))
         v0, v1 = u.vowel[0].start, u.vowel[-1].end
