@@ -11,6 +11,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import soundfile as sf
@@ -82,7 +83,7 @@ def asr_wer(r: ClipResult) -> float:
     x = resample_poly(voc.mean(axis=1), 160, 441)
     x = (x / (np.abs(x).max() + 1e-9) * 0.8 * 32767).astype(np.int16)
     dec = Decoder(samprate=16000, loglevel="FATAL")
-    lines: dict[int, list] = {}
+    lines: dict[int, list[Any]] = {}
     for w in r.aligned_words:
         lines.setdefault(w.line_index, []).append(w)
     ref: list[str] = []

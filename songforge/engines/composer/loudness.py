@@ -22,8 +22,9 @@ def k_weight(x: np.ndarray, sr: int) -> np.ndarray:
     b2 = [1.0, -2.0, 1.0]
     a2 = [1.0, 2 * (k * k - 1) / a0, (1 - k / q1 + k * k) / a0]
     x = x.reshape(len(x), -1).astype(np.float32, copy=False)  # float32 halves the cost; 0.01 dB is far below what matters
-    return np.asarray(lfilter(np.float32(b2), np.float32(a2), lfilter(np.float32(b1), np.float32(a1), x, axis=0),
-                              axis=0))
+    f = np.float32
+    return np.asarray(lfilter(np.asarray(b2, f), np.asarray(a2, f),
+                              lfilter(np.asarray(b1, f), np.asarray(a1, f), x, axis=0), axis=0))
 
 
 def block_powers(kx: np.ndarray, sr: int) -> np.ndarray:

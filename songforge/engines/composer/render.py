@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ctypes
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 
@@ -31,7 +32,7 @@ class _Fluid:
                           ctypes.c_void_p, ctypes.c_int, ctypes.c_int]
         self._write = write
 
-    def _new(self) -> tuple[object, int]:
+    def _new(self) -> tuple[Any, int]:
         # Effects off: reverb is applied later on the mix; this also keeps stems exactly additive.
         synth = self.fs.Synth(gain=0.5, samplerate=float(SR), **{"synth.reverb.active": 0,
                                                                   "synth.chorus.active": 0, "synth.polyphony": 1024})
@@ -40,12 +41,12 @@ class _Fluid:
             raise FileNotFoundError(f"cannot load soundfont {self.soundfont}")
         return synth, sfid
 
-    def write(self, synth: object, out: np.ndarray, start: int, count: int) -> None:
+    def write(self, synth: Any, out: np.ndarray, start: int, count: int) -> None:
         """Render ``count`` frames into the interleaved float32 buffer ``out`` from frame ``start``."""
         if count <= 0:
             return
         ptr = out.ctypes.data + start * 8
-        self._write(synth.synth, count, ptr, 0, 2, ptr, 1, 2)  # type: ignore[attr-defined]
+        self._write(synth.synth, count, ptr, 0, 2, ptr, 1, 2)
 
     def track(self, notes: list[Note], name: str, program: int, beat_s: float, frames: int) -> np.ndarray:
         """Render one track alone → (frames, 2) float32."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from typing import cast
 
 # genre: tempo range, mode preference, feel, drum pattern, bass pattern, comp pattern, programs, progressions
 # Programs are General MIDI numbers (0-based): 0 piano, 4 e-piano, 25 steel guitar, 29 overdrive, 30 distortion,
@@ -114,7 +115,7 @@ def _genre_of(tags: list[str]) -> str:
 
 def _base(genre: str) -> Style:
     g = GENRES[genre]
-    lo, hi = g["tempo"]  # type: ignore[misc]
+    lo, hi = cast(tuple[float, float], g["tempo"])
     programs = {"chords": int(g["chords"]), "pad": int(g["pad"]), "lead": int(g["lead"]),  # type: ignore[call-overload]
                 "bass": int(g.get("bass_prog", 33))}  # type: ignore[call-overload]
     return Style(genre=genre, mode=str(g["mode"]), tempo_range=(float(lo), float(hi)), drums=str(g["drums"]),

@@ -103,7 +103,7 @@ def syllables(phones: list[Phone]) -> list[tuple[list[Phone], Phone | None, list
     idx = [i for i, p in enumerate(phones) if p.name in VOWELS]
     if not idx:
         return [([], None, list(phones))]
-    out = []
+    out: list[tuple[list[Phone], Phone | None, list[Phone]]] = []
     start = 0
     for k, v in enumerate(idx):
         nxt = idx[k + 1] if k + 1 < len(idx) else None
