@@ -162,7 +162,8 @@ class WorkerPool:
         payload = self.settings.model_dump_json()
         for i in range(self.count):
             proc = ctx.Process(target=_child_main, args=(payload, self.queues, os.getpid()),
-                               name=f"songforge-worker-{i}", daemon=True)
+                               name=f"songforge-worker-{i}", daemon=False)  # engines may start pools
+            # of their own, which daemonic processes may not; PR_SET_PDEATHSIG still ends them with the server
             proc.start()
             self.procs.append(proc)
 

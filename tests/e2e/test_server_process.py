@@ -27,7 +27,8 @@ def env_for(data_dir: Path, db_url: str, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SONGFORGE_")}
     env.update(SONGFORGE_DATA_DIR=str(data_dir), SONGFORGE_DATABASE__URL=db_url, SONGFORGE_DEFAULT_ENGINE="testtone",
                SONGFORGE_QUEUE__WORKERS="1", SONGFORGE_QUEUE__LEASE_SECONDS="3",
-               SONGFORGE_QUEUE__HEARTBEAT_SECONDS="1", SONGFORGE_LOG_LEVEL="warning", **extra)
+               SONGFORGE_QUEUE__HEARTBEAT_SECONDS="1", SONGFORGE_LOG_LEVEL="warning")
+    env.update(extra)
     return env
 
 
@@ -102,3 +103,20 @@ def test_accepted_task_survives_kill_9_and_finishes_after_restart(tmp_path, db_u
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(20)
+
+
+def test_served_composer_task_runs_in_the_worker_processes(tmp_path):
+    # the default engine inside real worker children (it starts a process pool of its own)
+    env = env_for(tmp_path / "data", f"sqlite:///{tmp_path / 'db.sqlite'}", SONGFORGE_DEFAULT_ENGINE="composer")
+    key = create_key(env, "--unlimited")
+    port = free_port()
+    proc = start_server(env, port, tmp_path / "server.log")
+    try:
+        resp = httpx.post(f"http://127.0.0.1:{port}/suno/submit/music", headers={"Authorization": f"Bearer {key}"},
+                          json={"prompt": "[Verse]\nHello world, how are you\n[Chorus]\nSing it loud"}, timeout=10)
+        done = wait_status(port, key, resp.json()["data"], {"SUCCESS", "FAILURE"}, timeout=240)
+        assert done["status"] == "SUCCESS", done["fail_reason"]
+        assert all(c["duration"] > 10 for c in done["data"])
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(30)
