@@ -20,6 +20,7 @@ from songforge.settings import QueueBackend, Settings
 from songforge.storage.base import BlobStore
 from songforge.storage.factory import make_store
 from songforge.storage.urls import UrlSigner
+from songforge.task.pollcache import PollCache
 from songforge.task.service import TaskService
 
 DIALECT_MODULES = {
@@ -51,6 +52,7 @@ class Runtime:
         self.store: BlobStore = make_store(settings)
         self.engines = EngineRegistry(settings.engines)
         self.auth = Authenticator()
+        self.poll_cache = PollCache(settings.poll_cache_mb * 1024 * 1024)
 
     @cached_property
     def secret(self) -> str:

@@ -122,6 +122,8 @@ class Settings(BaseSettings):
         "music": 10, "lyrics": 1, "concat": 0, "upload": 0, "wav": 0, "stems": 5, "midi": 2, "mp4": 2,
         "cover_image": 1, "style": 0, "persona": 0,
     }, description="Credits charged per task kind.")
+    poll_cache_mb: int = Field(64, description="Memory for rendered poll responses per API process, reused while "
+                               "the task is unchanged (0 disables the cache).")
     rate_limit_per_10s: int = Field(20, description="New tasks per key per 10 s (0: unlimited).")
     log_json: bool | None = Field(None, description="JSON logs; default: JSON when stderr is not a TTY.")
     log_level: str = Field("info", description="Log level.")

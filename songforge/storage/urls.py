@@ -31,6 +31,10 @@ class UrlSigner:
         now = time.time() if now is None else now
         return int((now + self.ttl) // BUCKET + 1) * BUCKET
 
+    def bucket(self) -> int:
+        """The expiry every URL made now gets (changes once an hour); part of cached responses' keys."""
+        return self._expiry()
+
     def file_url(self, base: str, key: str) -> str:
         """A URL for blob ``key`` (the backend's own presigned URL when it has one)."""
         if self.store is not None:

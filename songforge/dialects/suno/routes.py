@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
 from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
 
@@ -16,6 +17,7 @@ from songforge.dialects.suno.wire import FetchMany, SubmitConcat, SubmitLyrics, 
 from songforge.errors import TaskNotFound, UnknownAction
 from songforge.ids import dashed_uuid
 from songforge.runtime import Runtime
+from songforge.task.pollcache import task_version
 from songforge.task.readmodel import load_task, load_tasks
 from songforge.task.schemas import GenerationRequest
 
@@ -50,19 +52,28 @@ async def submit(action: str, request: Request) -> Response:
     return success(task_id)
 
 
-def _fetch_one(rt: Runtime, who: Caller, task_id: str) -> dict[str, Any]:
-    task = load_task(rt.db, who.key_id, task_id, DIALECT)
-    if task is None:
+def _fetch_one(rt: Runtime, who: Caller, task_id: str, base: str) -> bytes:
+    version = task_version(rt.db, who.key_id, task_id, DIALECT)
+    if version is None:
         raise TaskNotFound("task_not_exist")
-    return task_object(task, rt.tasks.ctx(task))
+    key = (DIALECT, task_id, version, rt.signer.bucket(), base)
+    body = rt.poll_cache.get(key)
+    if body is None:
+        task = load_task(rt.db, who.key_id, task_id, DIALECT)
+        if task is None:
+            raise TaskNotFound("task_not_exist")
+        body = orjson.dumps({"code": "success", "message": "", "data": task_object(task, rt.tasks.ctx(task))})
+        rt.poll_cache.put(key, body)
+    return body
 
 
 @router.get("/suno/fetch/{task_id}")
 async def fetch_one(task_id: str, request: Request) -> Response:
-    """One task object (the hot polling path: see songforge.task.readmodel)."""
+    """One task object (the hot polling path: see songforge.task.readmodel and songforge.task.pollcache)."""
     rt = runtime(request)
     who = await read_inline(rt, caller, request)
-    return success(await read_inline(rt, _fetch_one, rt, who, task_id.strip()))
+    body = await read_inline(rt, _fetch_one, rt, who, task_id.strip(), base_url(request))
+    return Response(body, media_type="application/json")
 
 
 @router.post("/suno/fetch")
