@@ -33,7 +33,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         updates["port"] = args.port
     settings = _settings(args, **updates)
     app = create_app(settings, workers=args.workers)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning", access_log=False)
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning", access_log=False, loop="asyncio")
     return 0
 
 

@@ -1,15 +1,17 @@
-"""A per-process cache of rendered poll responses, keyed by the task's version so it is never stale.
+"""A per-process cache of rendered poll responses, checked against the task's version so it is never stale.
 
-A task's version is its ``updated_at`` together with the newest ``updated_at`` of its clips (both maintained by
-SQLAlchemy on every ORM or Core update), read with one small indexed query. A poll whose version, URL-expiry
-bucket and base URL match a cached entry sends the cached bytes instead of loading and rendering the task again.
+A task's version is its ``updated_at`` together with the newest ``updated_at`` of its clips (SQLAlchemy maintains
+both on every ORM or Core update), read with one small indexed query. On SQLite there is a cheaper check first:
+``PRAGMA data_version`` changes whenever any other connection commits, so while it has not changed since an
+entry was last confirmed, nothing in the database has, and the entry is served without any query.
 """
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -24,16 +26,22 @@ def _version_sql(paramstyle: str) -> str:
     return _VERSION_SQL.format(p="?" if paramstyle == "qmark" else "%s")
 
 
-def task_version(db: Database, key_id: int, task_id: str, dialect: str) -> tuple[Any, ...] | None:
-    """The task's current version, or None when the key has no such task in that dialect."""
-    with db.raw_read() as raw:
-        cur = raw.cursor()
-        try:
-            cur.execute(_version_sql(db.paramstyle), (task_id, key_id, dialect))
-            row = cur.fetchone()
-        finally:
-            cur.close()
-    return None if row is None else (str(row[0]), str(row[1]))
+def _query_one(raw: Any, sql: str, params: tuple[Any, ...]) -> tuple[Any, ...] | None:
+    cur = raw.cursor()
+    try:
+        cur.execute(sql, params)
+        row = cur.fetchone()
+    finally:
+        cur.close()
+    return None if row is None else tuple(row)
+
+
+@dataclass
+class _Entry:
+    version: tuple[Any, ...]
+    body: bytes
+    conn_id: int  # the connection whose data_version ``seen`` was read from
+    seen: int | None
 
 
 class PollCache:
@@ -41,33 +49,56 @@ class PollCache:
 
     def __init__(self, max_bytes: int) -> None:
         self.max_bytes = max_bytes
-        self._items: OrderedDict[Hashable, bytes] = OrderedDict()
+        self._items: OrderedDict[Hashable, _Entry] = OrderedDict()
         self._size = 0
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
 
-    def get(self, key: Hashable) -> bytes | None:
-        """The cached body, refreshed as most recently used."""
-        with self._lock:
-            body = self._items.get(key)
-            if body is None:
-                self.misses += 1
-                return None
-            self._items.move_to_end(key)
-            self.hits += 1
-            return body
+    def render(self, db: Database, key_id: int, task_id: str, dialect: str, variant: Hashable,
+               make: Callable[[], tuple[tuple[Any, ...], bytes] | None]) -> bytes | None:
+        """The body for the key's task; None when the key has no such task.
 
-    def put(self, key: Hashable, body: bytes) -> None:
-        """Remember ``body``; the least recently used entries make room."""
-        if len(body) > self.max_bytes:
+        ``make()`` loads and renders the task, returning its version (see ``readmodel``) and the body.
+        """
+        cache_key = (dialect, key_id, task_id, variant)
+        with self._lock:
+            entry = self._items.get(cache_key)
+        with db.raw_read() as raw:
+            conn_id = id(raw)
+            seen = _query_one(raw, "PRAGMA data_version", ())[0] if db.is_sqlite else None  # type: ignore[index]
+            if entry is not None and seen is not None and entry.conn_id == conn_id and entry.seen == seen:
+                return self._hit(cache_key, entry)
+            row = _query_one(raw, _version_sql(db.paramstyle), (task_id, key_id, dialect)) if entry else None
+        if entry is not None:
+            if row is None:
+                return None
+            if entry.version == (str(row[0]), str(row[1])):
+                entry.conn_id, entry.seen = conn_id, seen
+                return self._hit(cache_key, entry)
+        self.misses += 1
+        made = make()
+        if made is None:
+            return None
+        self._put(cache_key, _Entry(made[0], made[1], conn_id, seen))
+        return made[1]
+
+    def _hit(self, cache_key: Hashable, entry: _Entry) -> bytes:
+        with self._lock:
+            if cache_key in self._items:
+                self._items.move_to_end(cache_key)
+            self.hits += 1
+        return entry.body
+
+    def _put(self, cache_key: Hashable, entry: _Entry) -> None:
+        if len(entry.body) > self.max_bytes:
             return
         with self._lock:
-            old = self._items.pop(key, None)
+            old = self._items.pop(cache_key, None)
             if old is not None:
-                self._size -= len(old)
-            self._items[key] = body
-            self._size += len(body)
+                self._size -= len(old.body)
+            self._items[cache_key] = entry
+            self._size += len(entry.body)
             while self._size > self.max_bytes:
                 _, dropped = self._items.popitem(last=False)
-                self._size -= len(dropped)
+                self._size -= len(dropped.body)

@@ -1,5 +1,8 @@
 """Fast read path for polling: a task and its clips in two plain SQL queries, as light objects.
 
+Each loaded task also carries ``version``: its ``updated_at`` and its clips' newest ``updated_at`` as stored,
+the same pair the poll cache's version query returns.
+
 Polling is the hottest path of the server. Building and compiling SQLAlchemy statements and running the ORM cost
 several times more than the queries themselves, so poll routes send fixed SQL straight to the driver and read
 rows shaped like ``Task``/``Clip`` (same attribute names, same Python types) instead.
@@ -30,6 +33,8 @@ def _columns(model: type[Any]) -> tuple[list[str], set[str], set[str]]:
 
 TASK_COLS, TASK_JSON, TASK_TIMES = _columns(Task)
 CLIP_COLS, CLIP_JSON, CLIP_TIMES = _columns(Clip)
+_TASK_UPDATED = TASK_COLS.index("updated_at")
+_CLIP_UPDATED = CLIP_COLS.index("updated_at")
 
 
 @lru_cache(maxsize=64)
@@ -70,7 +75,11 @@ def _load(raw: Any, paramstyle: str, key_id: int, ids: list[str], dialect: str |
     cur = raw.cursor()
     try:
         cur.execute(task_sql, params)
-        tasks = {row[0]: _row(TASK_COLS, TASK_JSON, TASK_TIMES, tuple(row)) for row in cur.fetchall()}
+        tasks = {}
+        for row in cur.fetchall():
+            task = tasks[row[0]] = _row(TASK_COLS, TASK_JSON, TASK_TIMES, tuple(row))
+            task.raw_updated_at = row[_TASK_UPDATED]  # as stored: the poll cache's version uses it
+        raw_times: dict[str, list[Any]] = {}
         for task in tasks.values():
             task.clips = []
         if tasks:
@@ -79,6 +88,10 @@ def _load(raw: Any, paramstyle: str, key_id: int, ids: list[str], dialect: str |
             for row in cur.fetchall():
                 clip = _row(CLIP_COLS, CLIP_JSON, CLIP_TIMES, tuple(row))
                 tasks[clip.task_id].clips.append(clip)
+                raw_times.setdefault(clip.task_id, []).append(row[_CLIP_UPDATED])
+        for task_id, task in tasks.items():
+            clip_times = raw_times.get(task_id)
+            task.version = (str(task.raw_updated_at), str(max(clip_times) if clip_times else None))
     finally:
         cur.close()
     return list(tasks.values())

@@ -1,4 +1,4 @@
-"""The poll cache never serves a stale task: any change to the task or its clips changes its version."""
+"""The poll cache never serves a stale or foreign task: any change to a task or its clips is seen next poll."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ from sqlalchemy import update
 
 from songforge.task.models import Clip, Task
 from songforge.task.pollcache import PollCache
-from tests.conftest import run_jobs
+from songforge.task.readmodel import load_task
+from tests.conftest import new_key, run_jobs
 
 
 def test_a_cached_task_shows_later_changes_to_its_clips(client, auth, app):
@@ -15,8 +16,7 @@ def test_a_cached_task_shows_later_changes_to_its_clips(client, auth, app):
     run_jobs(rt)
     first = client.get(f"/suno/fetch/{task_id}", headers=auth).json()
     assert client.get(f"/suno/fetch/{task_id}", headers=auth).json() == first
-    hits = rt.poll_cache.hits
-    assert hits >= 1 and first["data"]["data"][0]["video_url"] == ""
+    assert rt.poll_cache.hits >= 1 and first["data"]["data"][0]["video_url"] == ""
     with rt.db.write() as s:  # ORM change (as the mp4 job does)
         clip = s.get(Task, task_id).clips[0]
         clip.files = {**clip.files, "mp4": clip.files["mp3"]}
@@ -27,12 +27,36 @@ def test_a_cached_task_shows_later_changes_to_its_clips(client, auth, app):
     assert titles == {"Renamed"}
 
 
-def test_cache_is_bounded_and_can_be_disabled():
+def test_another_key_never_gets_a_cached_task(client, auth, app):
+    task_id = client.post("/suno/submit/music", json={"prompt": "la"}, headers=auth).json()["data"]
+    assert client.get(f"/suno/fetch/{task_id}", headers=auth).status_code == 200
+    other = {"Authorization": f"Bearer {new_key(app.state.rt)}"}
+    assert client.get(f"/suno/fetch/{task_id}", headers=other).json()["code"] == "task_not_exist"
+
+
+def test_cache_is_bounded_and_can_be_disabled(rt):
+    made = []
+
+    def make(tag: bytes):
+        def inner():
+            made.append(tag)
+            return load_task(rt.db, key_id, tag.decode(), "suno").version, tag * 5
+        return inner
+
+    with rt.db.write() as s:
+        from songforge.account.service import create_key
+
+        key_id = create_key(s).key.id
+        for tid in ("a", "b", "c"):
+            s.add(Task(id=tid, key_id=key_id, dialect="suno", action="music"))
     cache = PollCache(max_bytes=10)
-    cache.put("a", b"12345")
-    cache.put("b", b"12345")
-    cache.put("c", b"12345")
-    assert cache.get("a") is None and cache.get("c") == b"12345"
+    for tid in ("a", "b", "c"):
+        cache.render(rt.db, key_id, tid, "suno", 0, make(tid.encode()))
+    assert cache.render(rt.db, key_id, "c", "suno", 0, make(b"c")) == b"ccccc" and made.count(b"c") == 1
+    cache.render(rt.db, key_id, "a", "suno", 0, make(b"a"))
+    assert made.count(b"a") == 2  # evicted: rendered again
+    assert cache.render(rt.db, key_id, "zzz", "suno", 0, lambda: None) is None
     off = PollCache(max_bytes=0)
-    off.put("a", b"1")
-    assert off.get("a") is None
+    off.render(rt.db, key_id, "a", "suno", 0, make(b"a"))
+    off.render(rt.db, key_id, "a", "suno", 0, make(b"a"))
+    assert made.count(b"a") == 4

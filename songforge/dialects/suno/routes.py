@@ -17,7 +17,6 @@ from songforge.dialects.suno.wire import FetchMany, SubmitConcat, SubmitLyrics, 
 from songforge.errors import TaskNotFound, UnknownAction
 from songforge.ids import dashed_uuid
 from songforge.runtime import Runtime
-from songforge.task.pollcache import task_version
 from songforge.task.readmodel import load_task, load_tasks
 from songforge.task.schemas import GenerationRequest
 
@@ -53,17 +52,16 @@ async def submit(action: str, request: Request) -> Response:
 
 
 def _fetch_one(rt: Runtime, who: Caller, task_id: str, base: str) -> bytes:
-    version = task_version(rt.db, who.key_id, task_id, DIALECT)
-    if version is None:
-        raise TaskNotFound("task_not_exist")
-    key = (DIALECT, task_id, version, rt.signer.bucket(), base)
-    body = rt.poll_cache.get(key)
-    if body is None:
+    def make() -> tuple[tuple[Any, ...], bytes] | None:
         task = load_task(rt.db, who.key_id, task_id, DIALECT)
         if task is None:
-            raise TaskNotFound("task_not_exist")
-        body = orjson.dumps({"code": "success", "message": "", "data": task_object(task, rt.tasks.ctx(task))})
-        rt.poll_cache.put(key, body)
+            return None
+        data = task_object(task, rt.tasks.ctx(task))
+        return task.version, orjson.dumps({"code": "success", "message": "", "data": data})
+
+    body = rt.poll_cache.render(rt.db, who.key_id, task_id, DIALECT, (rt.signer.bucket(), base), make)
+    if body is None:
+        raise TaskNotFound("task_not_exist")
     return body
 
 
