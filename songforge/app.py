@@ -188,6 +188,10 @@ def create_app(settings: Settings | None = None, *, workers: int | None = None, 
             raise ValueError(f"unknown dialect {name!r} in SONGFORGE_DIALECTS__ENABLED")
         app.include_router(dialect_module(name, "routes").router)  # a broken dialect must fail loudly
     install_error_handlers(app)
+    if "suno" in settings.enabled_dialects():
+        from songforge.dialects.suno.fastpath import FetchFastPath
+
+        app.add_middleware(FetchFastPath)
     app.add_middleware(Metrics)
     app.add_middleware(TrailingSlash)
     return app

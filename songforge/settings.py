@@ -68,7 +68,7 @@ class QueueSettings(BaseModel):
     poll_seconds: float = Field(0.2, description="How often an idle worker looks for work.")
     task_timeout_seconds: float = Field(600.0, description="A task not finished this long after it started fails "
                                         "with 'time out'.")
-    worker_nice: int = Field(10, description="Niceness added to worker processes started by `serve`, so music "
+    worker_nice: int = Field(19, description="Niceness added to worker processes started by `serve`, so music "
                              "making never starves the API (0 to disable).")
     max_attempts: int = Field(3, description="How many times a job is tried when its worker dies or the engine "
                               "says a retry may help.")

@@ -51,7 +51,8 @@ async def submit(action: str, request: Request) -> Response:
     return success(task_id)
 
 
-def _fetch_one(rt: Runtime, who: Caller, task_id: str, base: str) -> bytes:
+def fetch_body(rt: Runtime, who: Caller, task_id: str, base: str) -> bytes:
+    """The whole response body of GET /suno/fetch/{id} (cached while the task is unchanged)."""
     def make() -> tuple[tuple[Any, ...], bytes] | None:
         task = load_task(rt.db, who.key_id, task_id, DIALECT)
         if task is None:
@@ -70,7 +71,7 @@ async def fetch_one(task_id: str, request: Request) -> Response:
     """One task object (the hot polling path: see songforge.task.readmodel and songforge.task.pollcache)."""
     rt = runtime(request)
     who = await read_inline(rt, caller, request)
-    body = await read_inline(rt, _fetch_one, rt, who, task_id.strip(), base_url(request))
+    body = await read_inline(rt, fetch_body, rt, who, task_id.strip(), base_url(request))
     return Response(body, media_type="application/json")
 
 
