@@ -41,12 +41,13 @@ def cmd_worker(args: argparse.Namespace) -> int:
     """A standalone worker for some queues (engine names, or 'media')."""
     from songforge.logging import configure_logging
     from songforge.runtime import Runtime
-    from songforge.worker import Worker
+    from songforge.worker import Worker, warm_up
 
     settings = _settings(args)
     configure_logging(settings)
     queues = [q.strip() for q in args.engines.split(",") if q.strip()] if args.engines else None
     rt = Runtime(settings, migrate=True)
+    warm_up(rt, queues)
     worker = Worker(rt, queues)
     # SIGTERM (a rolling deploy) finishes the job in hand, then exits; a killed worker's job waits out its lease
     signal.signal(signal.SIGTERM, lambda *_: setattr(worker, "stopping", True))

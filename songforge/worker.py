@@ -128,6 +128,20 @@ class Worker:
                 await asyncio.sleep(idle)
 
 
+def warm_up(rt: Runtime, queues: list[str] | None) -> None:
+    """Build the engines this worker serves and call their optional ``start()`` (load models, start pools),
+    so the first task streams as soon as later ones do."""
+    names = set(queues) if queues else {rt.settings.default_engine, *rt.settings.engine_routes.values()}
+    for name in sorted(names - {MEDIA_QUEUE}):
+        try:
+            engine = rt.engines.get(name)
+            start = getattr(engine, "start", None)
+            if callable(start):
+                start()
+        except Exception:  # a failing warm-up must not stop the worker; the task will report the error
+            log.exception("engine.warm_up_failed", engine=name)
+
+
 def _die_with_parent() -> None:
     """Linux: ask the kernel to kill us when the parent dies (a kill -9'd server leaves no orphans)."""
     try:
@@ -144,6 +158,7 @@ def _child_main(settings_json: str, queues: list[str] | None, parent_pid: int) -
         os.nice(settings.queue.worker_nice)  # generations yield the CPU to the API process
     configure_logging(settings)
     rt = Runtime(settings)
+    warm_up(rt, queues)
     worker = Worker(rt, queues)
     signal.signal(signal.SIGTERM, lambda *_: setattr(worker, "stopping", True))
     asyncio.run(worker.run_forever(parent_pid))
