@@ -9,7 +9,7 @@ import orjson
 from fastapi import Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator
 from starlette.concurrency import run_in_threadpool
 
 from songforge.account.service import Caller
@@ -19,6 +19,25 @@ from songforge.runtime import Runtime
 M = TypeVar("M", bound=BaseModel)
 R = TypeVar("R")
 ErrorRenderer = Callable[[SongforgeError], Response]
+
+
+class LenientModel(BaseModel):
+    """A wire model: unknown fields ignored; numbers accepted as strings; null or "" (for numbers) = not given."""
+
+    model_config = ConfigDict(extra="ignore", coerce_numbers_to_str=True, populate_by_name=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _none_is_default(cls, value: Any, info: ValidationInfo) -> Any:
+        field = cls.model_fields[str(info.field_name)]
+        if value is None and not field.is_required():
+            default = field.get_default(call_default_factory=True)
+            if default is not None:
+                return default
+        if isinstance(value, str) and field.annotation in (float | None, int | None, bool | None) \
+                and not value.strip():
+            return None
+        return value
 
 
 def runtime(request: Request) -> Runtime:

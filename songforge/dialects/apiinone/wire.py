@@ -2,28 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AliasChoices, BaseModel, Field
+
+from songforge.dialects.common import LenientModel
 
 # Every dialect accepts the three callback keys (spec README §3).
 CALLBACK_KEYS = AliasChoices("callback_url", "callBackUrl", "notify_hook")
 
 
-class Lenient(BaseModel):
-    """Unknown fields ignored; numbers accepted where strings are expected; null means 'not given'."""
-
-    model_config = ConfigDict(extra="ignore", coerce_numbers_to_str=True, populate_by_name=True)
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def _none_is_default(cls, value: Any, info: Any) -> Any:
-        field = cls.model_fields[info.field_name]
-        if value is None and field.default is not None and not field.is_required():
-            return field.default
-        if isinstance(value, str) and field.annotation in (float | None, int | None) and not value.strip():
-            return None
-        return value
+Lenient = LenientModel
 
 
 class GenerateMusic(Lenient):

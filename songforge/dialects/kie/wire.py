@@ -2,34 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AliasChoices, ConfigDict, Field
 from pydantic.alias_generators import to_camel
+
+from songforge.dialects.common import LenientModel
 
 # callBackUrl as documented, the typo of one vendor page, and the other dialects' spellings.
 CALLBACK = Field("", validation_alias=AliasChoices("callBackUrl", "calBackUrl", "callbackUrl", "callback_url",
                                                      "notify_hook"))
 
 
-class Lenient(BaseModel):
-    """camelCase aliases; unknown fields ignored; numbers accepted as strings; null means 'not given'."""
+class Lenient(LenientModel):
+    """camelCase aliases on top of the shared lenient rules."""
 
-    model_config = ConfigDict(extra="ignore", coerce_numbers_to_str=True, populate_by_name=True,
-                              alias_generator=to_camel)
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def _none_is_default(cls, value: Any, info: Any) -> Any:
-        field = cls.model_fields[info.field_name]
-        if value is None and not field.is_required():
-            default = field.get_default(call_default_factory=True)
-            if default is not None:
-                return default
-        if isinstance(value, str) and field.annotation in (float | None, int | None, bool | None) \
-                and not value.strip():
-            return None
-        return value
+    model_config = ConfigDict(alias_generator=to_camel)
 
 
 class Tuning(Lenient):
