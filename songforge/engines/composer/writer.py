@@ -29,6 +29,11 @@ THEMES = {
     "rain": "rain storm clouds tears", "road": "road highway miles wheels", "dream": "dream sky stars light",
     "city": "city street lights neon", "ocean": "ocean waves shore sea", "fire": "fire flame heat night",
 }
+STOP = frozenset(("a an the and or but of for to in on at with about by from into over under song songs music track "
+                  "tune that this these those is are be was were my your our their his her its it you we they me "
+                  "us them very really some something someone who what when where how why all any one two three "
+                  "vocals vocal voice male female man woman boy girl singer instrumental beat beats style feel banger "
+                  "anthem jam vibe vibes ballad tempo bpm").split())
 TITLE_WORDS = ["Golden", "Midnight", "Electric", "Silver", "Endless", "Wild", "Paper", "Neon", "Runaway", "Burning"]
 
 
@@ -83,12 +88,39 @@ def _couplets(rng: np.random.Generator, n: int, used: set[str]) -> list[str]:
     return lines
 
 
+def topic_of(description: str) -> str | None:
+    """The word the description is about ("a happy song about coffee" → coffee), if there is one."""
+    low = description.lower()
+    skip = STOP | set(GENRES) | set(MOODS) | set(SYNONYMS)
+    content = [w for w in re.findall(r"[a-z]+", low) if len(w) > 2 and w not in skip]
+    about = re.search(r"\babout\s+(.*)", low)
+    if about:
+        after = [w for w in re.findall(r"[a-z]+", about.group(1)) if w in content and not w.endswith("ing")]
+        if after:
+            return str(after[0])
+    nouns = [w for w in content if not w.endswith("ing")]
+    return nouns[-1] if nouns else None
+
+
 def title_from(description: str, rng: np.random.Generator) -> str:
-    """A short title: a seed-chosen adjective and a noun from the description's theme."""
+    """A short title: a seed-chosen adjective and the description's topic (else a noun from its theme)."""
     low = description.lower()
     theme = next((v for k, v in THEMES.items() if k in low), "night light heart dream")
-    noun = str(rng.choice(theme.split()))
+    noun = topic_of(description) or str(rng.choice(theme.split()))
     return f"{TITLE_WORDS[int(rng.integers(0, len(TITLE_WORDS)))]} {noun.capitalize()}"
+
+
+def _topic_couplet(topic: str, rng: np.random.Generator, used: set[str]) -> list[str]:
+    """Two rhyming lines ending in the topic and a noun that rhymes with it; [] when none fits the metre."""
+    partners = [w for w in dict.fromkeys(NOUNS) if w != topic and rhyme_key(w) == rhyme_key(topic)]
+    if not partners:
+        return []
+    trial = set(used)
+    lines = [_line(topic, rng, trial), _line(str(rng.choice(partners)), rng, trial)]
+    if all(7 <= sum(syllables(w) for w in line.lower().split()) <= 10 for line in lines):
+        used.update(trial)
+        return lines
+    return []
 
 
 def write(description: str, seed: int) -> Written:
@@ -98,7 +130,10 @@ def write(description: str, seed: int) -> Written:
     used: set[str] = set()
     hook = HOOKS[int(rng.integers(0, len(HOOKS)))].format(t=title.lower())
     chorus = [hook.capitalize(), *_couplets(rng, 2, used), hook.capitalize()]
-    parts = ["[Verse]", *_couplets(rng, 4, used), "", "[Chorus]", *chorus, "", "[Verse 2]",
+    topic = topic_of(description)
+    opening = _topic_couplet(topic, rng, used) if topic else []
+    verse = [*opening, *_couplets(rng, 4 - len(opening), used)]
+    parts = ["[Verse]", *verse, "", "[Chorus]", *chorus, "", "[Verse 2]",
              *_couplets(rng, 4, used), "", "[Chorus]", *chorus, "", "[Bridge]", *_couplets(rng, 2, used), "",
              "[Chorus]", *chorus]
     return Written(title, tags_from(description), "\n".join(parts))

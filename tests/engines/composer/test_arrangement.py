@@ -65,3 +65,13 @@ def test_writer_makes_rhyming_metred_sectioned_lyrics() -> None:
     verse = secs[0].lines
     assert rhyme_key(verse[0].words[-1]) == rhyme_key(verse[1].words[-1])
     assert all(7 <= sum(syllables(x) for x in ln.words) <= 10 for ln in verse)
+
+
+def test_writer_sings_about_the_descriptions_topic() -> None:
+    w = write("a happy song about coffee", 3)
+    assert "Coffee" in w.title
+    chorus = parse_lyrics(w.lyrics)[1]
+    assert any("coffee" in ln.words for ln in chorus.lines)
+    rain = write("a sad song about rain in the city", 4)
+    first = parse_lyrics(rain.lyrics)[0].lines[0]
+    assert "Rain" in rain.title and first.words[-1] == "rain"
