@@ -127,9 +127,9 @@ class Database:
             yield sa_conn.connection.driver_connection
 
     @property
-    def paramstyle(self) -> str:
-        """The driver's placeholder style ("qmark" for SQLite, "format"/"pyformat" for psycopg)."""
-        return str(self.read_engine.dialect.paramstyle)
+    def placeholder(self) -> str:
+        """The driver's positional placeholder for raw SQL: "?" for SQLite, "%s" for psycopg."""
+        return "?" if self.read_engine.dialect.paramstyle == "qmark" else "%s"
 
     def dispose(self) -> None:
         """Close every pooled connection (after fork, at shutdown)."""

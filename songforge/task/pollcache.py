@@ -22,8 +22,8 @@ _VERSION_SQL = ("SELECT t.updated_at, (SELECT max(c.updated_at) FROM clips c WHE
 
 
 @lru_cache(maxsize=4)
-def _version_sql(paramstyle: str) -> str:
-    return _VERSION_SQL.format(p="?" if paramstyle == "qmark" else "%s")
+def _version_sql(placeholder: str) -> str:
+    return _VERSION_SQL.format(p=placeholder)
 
 
 def _query_one(raw: Any, sql: str, params: tuple[Any, ...]) -> tuple[Any, ...] | None:
@@ -69,7 +69,7 @@ class PollCache:
             seen = _query_one(raw, "PRAGMA data_version", ())[0] if db.is_sqlite else None  # type: ignore[index]
             if entry is not None and seen is not None and entry.conn_id == conn_id and entry.seen == seen:
                 return self._hit(cache_key, entry)
-            row = _query_one(raw, _version_sql(db.paramstyle), (task_id, key_id, dialect)) if entry else None
+            row = _query_one(raw, _version_sql(db.placeholder), (task_id, key_id, dialect)) if entry else None
         if entry is not None:
             if row is None:
                 return None

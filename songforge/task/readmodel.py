@@ -38,14 +38,11 @@ _CLIP_UPDATED = CLIP_COLS.index("updated_at")
 
 
 @lru_cache(maxsize=64)
-def _sql(paramstyle: str, n_ids: int, with_dialect: bool) -> tuple[str, str]:
-    def p(i: int) -> str:
-        return "?" if paramstyle == "qmark" else "%s"
-
-    ids = ", ".join(p(i) for i in range(n_ids))
-    task_sql = f"SELECT {', '.join(TASK_COLS)} FROM tasks WHERE id IN ({ids}) AND key_id = {p(0)}"
+def _sql(p: str, n_ids: int, with_dialect: bool) -> tuple[str, str]:
+    ids = ", ".join([p] * n_ids)
+    task_sql = f"SELECT {', '.join(TASK_COLS)} FROM tasks WHERE id IN ({ids}) AND key_id = {p}"
     if with_dialect:
-        task_sql += f" AND dialect = {p(0)}"
+        task_sql += f" AND dialect = {p}"
     clip_sql = f"SELECT {', '.join(CLIP_COLS)} FROM clips WHERE task_id IN ({ids}) ORDER BY task_id, idx"
     return task_sql, clip_sql
 
@@ -66,11 +63,11 @@ def load_tasks(db: Database, key_id: int, task_ids: list[str], dialect: str | No
     if not task_ids:
         return []
     with db.raw_read() as raw:
-        return _load(raw, db.paramstyle, key_id, list(dict.fromkeys(task_ids)), dialect)
+        return _load(raw, db.placeholder, key_id, list(dict.fromkeys(task_ids)), dialect)
 
 
-def _load(raw: Any, paramstyle: str, key_id: int, ids: list[str], dialect: str | None) -> list[Any]:
-    task_sql, _ = _sql(paramstyle, len(ids), dialect is not None)
+def _load(raw: Any, p: str, key_id: int, ids: list[str], dialect: str | None) -> list[Any]:
+    task_sql, _ = _sql(p, len(ids), dialect is not None)
     params: tuple[Any, ...] = (*ids, key_id) + ((dialect,) if dialect is not None else ())
     cur = raw.cursor()
     try:
@@ -84,7 +81,7 @@ def _load(raw: Any, paramstyle: str, key_id: int, ids: list[str], dialect: str |
             task.clips = []
         if tasks:
             found = list(tasks)
-            cur.execute(_sql(paramstyle, len(found), False)[1], tuple(found))
+            cur.execute(_sql(p, len(found), False)[1], tuple(found))
             for row in cur.fetchall():
                 clip = _row(CLIP_COLS, CLIP_JSON, CLIP_TIMES, tuple(row))
                 tasks[clip.task_id].clips.append(clip)

@@ -16,13 +16,6 @@ def task_for_key(session: Session, key_id: int, task_id: str) -> Task | None:
     return task if task is not None and task.key_id == key_id else None
 
 
-def tasks_for_key(session: Session, key_id: int, task_ids: list[str]) -> list[Task]:
-    """The key's tasks among ``task_ids`` (any order)."""
-    if not task_ids:
-        return []
-    return list(session.scalars(select(Task).where(Task.id.in_(task_ids), Task.key_id == key_id)))
-
-
 def clip_for_key(session: Session, key_id: int, clip_id: str) -> Clip | None:
     """The clip if it belongs to ``key_id``."""
     clip = session.get(Clip, clip_id)
