@@ -12,6 +12,7 @@ PKGS=(
   fonts-dejavu-core     # font for cover images and videos
   postgresql            # throwaway PostgreSQL server for the test suite (and for scale-out)
   python3-venv          # the project venv on a stock Debian python
+  build-essential python3-dev  # pyworld has no wheels on PyPI: pip compiles it
   wrk                   # HTTP load generator used by bench/api.py
 )
 missing=()
