@@ -9,6 +9,7 @@ import numpy as np
 from songforge.engines.composer import accomp, melody
 from songforge.engines.composer.form import CHORUS_LIKE, ENERGY, Block, instrumental_form, vocal_form
 from songforge.engines.composer.pronounce import stresses
+from songforge.engines.composer.prosody import line_seconds
 from songforge.engines.composer.song import Bar, Note, Song, Syllable
 from songforge.engines.composer.style import PROGRESSIONS, Style
 from songforge.engines.composer.text import Section
@@ -71,7 +72,13 @@ def _sing(song: Song, blocks: list[Block], unit: float, rng: np.random.Generator
             start = 4.0 * (bar0 + ph.bar)
             key = (block.name, li, len(stress), ph.bars)
             if key not in memo:  # repeated choruses keep their tune
-                times = melody.rhythm(stress, 4.0 * (ph.sung or ph.bars), unit, rng)
+                slot = 4.0 * (ph.sung or ph.bars)
+                if track is None:  # sung: the words' spoken rhythm, sometimes entering an 8th late
+                    late = 0.5 if rng.random() < 0.3 else 0.0
+                    times = [(late + a, d) for a, d in
+                             melody.speech_rhythm(line_seconds(words), slot - 1.0 - late, song.beat_s)]
+                else:
+                    times = melody.rhythm(stress, slot, unit, rng)
                 shape = ("arch", "rise", "fall", "wave")[int(rng.integers(0, 4))]
                 tune = melody.pitches(times, start, lambda b: song.bars[min(int(b // 4), len(song.bars) - 1)].chord,
                                       scale, centre + LIFT.get(block.name, 0.0), shape, rng)
@@ -160,7 +167,7 @@ def arrange(sections: list[Section], style: Style, seed: int, *, instrumental: b
     unit = syllable_unit(basics.bpm)
     has_lines = any(s.lines for s in sections)
     if has_lines:  # phrase length (2-4 bars) chosen so that a typical lyric gives a 2-3 minute song
-        forms = [vocal_form(sections, unit, intro, slot) for slot in (2, 3, 4)]
+        forms = [vocal_form(sections, 60.0 / basics.bpm, intro, slot) for slot in (2, 3, 4)]
         blocks = min(forms, key=lambda f: abs(sum(b.bars for b in f) * 240.0 / basics.bpm - VOCAL_TARGET_S))
     else:
         blocks = instrumental_form(int(target_s * basics.bpm / 240.0), intro)
@@ -224,7 +231,7 @@ def sing_over(song: Song, sections: list[Section], seed: int, start_bar: int, en
 
     for sec in sections:
         for line in sec.lines:
-            n = phrase_bars(line, unit)
+            n = phrase_bars(line, song.beat_s)
             if start_bar + block.bars + n > end_bar:
                 break
             block.phrases.append(Phrase(line, block.bars, n))

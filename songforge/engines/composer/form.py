@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from songforge.engines.composer.pronounce import syllables
+from songforge.engines.composer.melody import HOLD_BEATS, SING_STRETCH
+from songforge.engines.composer.prosody import line_seconds
 from songforge.engines.composer.text import LyricLine, Section
 
 INSTRUMENTAL_BARS = {"Solo": 8, "Instrumental": 8, "Interlude": 4, "Break": 4, "Drop": 8, "Intro": 4, "Outro": 4}
@@ -32,13 +33,13 @@ class Block:
     phrases: list[Phrase] = field(default_factory=list)
 
 
-def phrase_bars(line: LyricLine, unit: float) -> int:
-    """Bars needed to sing a line at about speech rate (one syllable per unit) with a held last note."""
-    n = sum(syllables(w) for w in line.words)
-    return 2 if n * unit + 2.0 <= 8.0 else 4
+def phrase_bars(line: LyricLine, beat_s: float) -> int:
+    """Bars needed to sing a line at its spoken rhythm, slowed a little, with a held last note and a breath."""
+    beats = sum(line_seconds(line.words)) * SING_STRETCH[1] / beat_s + HOLD_BEATS + 1.5
+    return 2 if beats <= 8.0 else 4
 
 
-def vocal_form(sections: list[Section], unit: float, intro: bool = True, slot: int = 4) -> list[Block]:
+def vocal_form(sections: list[Section], beat_s: float, intro: bool = True, slot: int = 4) -> list[Block]:
     """Blocks for a song with lyrics: intro, the sections as written with short breaks, an outro."""
     blocks: list[Block] = []
     if intro and (not sections or sections[0].name != "Intro" or sections[0].lines):
@@ -49,7 +50,7 @@ def vocal_form(sections: list[Section], unit: float, intro: bool = True, slot: i
             continue
         block = Block(sec.name, 0)
         for line in sec.lines:
-            n = phrase_bars(line, unit)  # every line gets ``slot`` bars: sung ones, then the band answers
+            n = phrase_bars(line, beat_s)  # every line gets ``slot`` bars: sung ones, then the band answers
             block.phrases.append(Phrase(line, block.bars, max(slot, n), n))
             block.bars += max(slot, n)
         blocks.append(block)
