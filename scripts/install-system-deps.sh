@@ -7,7 +7,8 @@ PKGS=(
   fluidsynth libfluidsynth3   # MIDI rendering (the library is LGPL-2.1, loaded in-process via pyfluidsynth)
   fluid-soundfont-gm    # FluidR3_GM General MIDI soundfont (MIT)
   espeak-ng             # phoneme source for the singing voice (GPL-3: run as a separate process only)
-  flite                 # speech synthesiser used for the singing voice (BSD-style)
+  festival festvox-us-slt-hts  # the singing voice's speech source: HTS "slt" voice (CSTR / CMU free licences)
+  flite                 # male singing voice and fallback speech source (BSD-style)
   sox libsndfile1       # audio utilities
   fonts-dejavu-core     # font for cover images and videos
   postgresql            # throwaway PostgreSQL server for the test suite (and for scale-out)

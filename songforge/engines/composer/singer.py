@@ -81,14 +81,23 @@ def sing(song: Song, speech: Speech, total_s: float) -> np.ndarray:
     f0 = source_pitch(x, sr)
     marks, periods = pitch_marks(x, f0, sr)
     tgt = target_f0(song, int(total_s * 1000) + 1)
-    out = np.zeros(int(total_s * sr) + 2048)
+    out = np.zeros(int(total_s * sr) + 4096)
     for seg in segments(units(song, speech)):
-        _render_segment(out, x, sr, f0, marks, periods, tgt, seg)
+        _render_segment(out, x, sr, f0, marks, periods, tgt, seg, speech.formant)
     return out[: int(total_s * sr)]
 
 
+def _grain(x: np.ndarray, centre: int, half: int, formant: float) -> np.ndarray:
+    """A Hann-windowed grain of 2*half samples; stretched in time by 1/formant, which scales its formants."""
+    g: np.ndarray = x[centre - half: centre + half] * _hann(2 * half)
+    if formant == 1.0:
+        return g
+    n = max(2, int(round(2 * half / formant)) // 2 * 2)
+    return np.asarray(np.interp(np.linspace(0.0, 2 * half - 1, n), np.arange(2 * half), g) * formant)
+
+
 def _render_segment(out: np.ndarray, x: np.ndarray, sr: int, f0: np.ndarray, marks: np.ndarray,
-                    periods: np.ndarray, tgt: np.ndarray, seg: np.ndarray) -> None:
+                    periods: np.ndarray, tgt: np.ndarray, seg: np.ndarray, formant: float = 1.0) -> None:
     """Overlap-add grains along one sung stretch: pitched grains on voiced source, plain OLA elsewhere."""
     d0, d1 = float(seg[0, 0]), float(seg[-1, 0])
     t = d0
@@ -101,11 +110,13 @@ def _render_segment(out: np.ndarray, x: np.ndarray, sr: int, f0: np.ndarray, mar
             j = j if abs(marks[j] - s * sr) < abs(marks[j - 1] - s * sr) else j - 1
             p_src = int(periods[j])
             p_out = sr / tgt[min(int(t * 1000), len(tgt) - 1)]
-            src_c, half, gain = int(marks[j]), p_src, p_out / p_src
+            src_c, half, gain, shape = int(marks[j]), p_src, p_out / p_src, formant
             step = p_out / sr
         else:
-            src_c, half, gain, step = int(s * sr), UNVOICED_HOP, 1.0, UNVOICED_HOP / sr
-        a, b = src_c - half, src_c + half
-        if a >= 0 and b <= len(x) and centre - half >= 0 and centre + half <= len(out):
-            out[centre - half: centre + half] += x[a:b] * _hann(2 * half) * gain
+            src_c, half, gain, step, shape = int(s * sr), UNVOICED_HOP, 1.0, UNVOICED_HOP / sr, 1.0
+        if src_c - half >= 0 and src_c + half <= len(x):
+            g = _grain(x, src_c, half, shape)
+            h = len(g) // 2
+            if centre - h >= 0 and centre + h <= len(out):
+                out[centre - h: centre + h] += g * gain
         t += step
