@@ -95,6 +95,7 @@ def make_clip(job: ClipJob) -> dict[str, Any]:
 def _make_clip(job: ClipJob) -> dict[str, Any]:
     from songforge.engines.composer.voice import speak  # worker-only imports
     from songforge.engines.composer.singer import sing
+    from songforge.engines.composer.timing import fit_to_speech
 
     t0 = time.perf_counter()
     timings: dict[str, float] = {}
@@ -105,7 +106,8 @@ def _make_clip(job: ClipJob) -> dict[str, Any]:
     frames = render.song_frames(song)
     vocal = None
     if song.syllables and not job.instrumental:
-        speech = speak(song.words, song.voice)
+        speech = speak(song.words, song.voice, song.word_line)
+        fit_to_speech(song, speech)
         timings["speak"] = time.perf_counter() - t0
         vocal = vocal_to_mix_rate(sing(song, speech, frames / SR), speech.sr)
         timings["sing"] = time.perf_counter() - t0
