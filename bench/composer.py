@@ -129,6 +129,13 @@ async def main(asr: bool) -> None:
                   f"pitch within 50c {share * 100:.1f}% of {voiced}/{len(notes)} voiced notes; "
                   f"tempo est {est:.1f} (err {err:.2f}%); LUFS {lufs(mix, sr):.2f}; true peak {true_peak_db(mix):.2f} dBTP"
                   + (f"; WER {asr_wer(r) * 100:.0f}%" if asr else ""))
+        if asr:  # the male voice (flite rms, word by word) on the same lyrics
+            male = EngineRequest("male", TaskKind.GENERATE, Path(tmp) / "m", lyrics=LYRICS.read_text(),
+                                 tags="upbeat pop, piano, male vocals", seed=1234, n_clips=1)
+            male.work_dir.mkdir()
+            msink = Sink()
+            await engine.run(male, msink)
+            print(f"male voice: WER {asr_wer(msink.results[0]) * 100:.0f}% on the vocal stem")
         inst = EngineRequest("inst", TaskKind.GENERATE, Path(tmp) / "i", custom_mode=False, instrumental=True,
                              description="a calm lofi beat for studying", seed=7, n_clips=2)
         inst.work_dir.mkdir()
