@@ -6,7 +6,6 @@ PKGS=(
   ffmpeg                # mp3/wav/mp4 encoding, loudness normalisation
   fluidsynth libfluidsynth3   # MIDI rendering (the library is LGPL-2.1, loaded in-process via pyfluidsynth)
   fluid-soundfont-gm    # FluidR3_GM General MIDI soundfont (MIT)
-  espeak-ng             # phoneme source for the singing voice (GPL-3: run as a separate process only)
   festival festvox-us-slt-hts  # the singing voice's speech source: HTS "slt" voice (CSTR / CMU free licences)
   flite                 # male singing voice and fallback speech source (BSD-style)
   sox libsndfile1       # audio utilities
