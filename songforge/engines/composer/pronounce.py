@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -49,6 +50,20 @@ def syllables(word: str) -> int:
     groups = re.findall(r"[aeiouy]+", word.lower())
     n = len(groups) - (1 if word.lower().endswith("e") and len(groups) > 1 else 0)
     return max(1, n)
+
+
+def syllable_spans(is_vowel: Sequence[bool]) -> list[tuple[int, int, int]]:
+    """(start, vowel, end) phone indices of each syllable; of the consonants between two vowels the last one
+    starts the next syllable, the others close this one. Used on dictionary phones and on spoken ones alike."""
+    idx = [i for i, v in enumerate(is_vowel) if v]
+    out: list[tuple[int, int, int]] = []
+    start = 0
+    for k, v in enumerate(idx):
+        between = idx[k + 1] - v - 1 if k + 1 < len(idx) else None
+        end = len(is_vowel) if between is None else v + 1 + (between - 1 if between >= 2 else 0)
+        out.append((start, v, end))
+        start = end
+    return out
 
 
 def stresses(word: str) -> list[bool]:

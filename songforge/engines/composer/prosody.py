@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from songforge.engines.composer.pronounce import FUNCTION_WORDS, VOWELS, phones, stresses
+from songforge.engines.composer.pronounce import FUNCTION_WORDS, VOWELS, phones, stresses, syllable_spans
 
 # Mean phone lengths (seconds) of the singer's voice reading song lyrics (festival, HTS slt voice).
 PHONE_S = {
@@ -24,19 +24,6 @@ STRESSED, UNSTRESSED, FUNCTION = 1.15, 1.0, 0.8  # stress lengthens, function wo
 UNKNOWN_SYLLABLE_S = 0.2
 
 
-def _split(ph: tuple[str, ...]) -> list[list[str]]:
-    """Phones into syllables; a single consonant between vowels starts the next one (as the singer does)."""
-    idx = [i for i, p in enumerate(ph) if p.upper() in VOWELS]
-    out: list[list[str]] = []
-    start = 0
-    for k, v in enumerate(idx):
-        nxt = idx[k + 1] if k + 1 < len(idx) else None
-        end = len(ph) if nxt is None else v + 1 + (nxt - v - 2 if nxt - v - 1 >= 2 else 0)
-        out.append(list(ph[start:end]))
-        start = end
-    return out
-
-
 def _length(p: str) -> float:
     name = p.lower()
     return PHONE_S.get(name, VOWEL_S if p.upper() in VOWELS else CONSONANT_S)
@@ -47,7 +34,7 @@ def syllable_seconds(word: str) -> tuple[float, ...]:
     """Predicted spoken length of each sung syllable of ``word`` (as many as ``stresses(word)`` has)."""
     marks = stresses(word)
     ph = phones(word)
-    parts = _split(ph) if ph else []
+    parts = [ph[a:e] for a, _, e in syllable_spans([p.upper() in VOWELS for p in ph])] if ph else []
     if len(parts) != len(marks):  # not in the dictionary (or counted differently): an average syllable each
         return tuple(UNKNOWN_SYLLABLE_S * (STRESSED if s else UNSTRESSED) for s in marks)
     func = word.lower() in FUNCTION_WORDS

@@ -11,6 +11,7 @@ import numpy as np
 import soundfile as sf
 
 from songforge.engines.base import EngineError
+from songforge.engines.composer.pronounce import syllable_spans
 
 VOWELS = frozenset("aa ae ah ao aw ax axr ay eh er ey ih ix iy ow oy uh uw".split())
 VOICES = {"f": "slt", "m": "rms"}
@@ -117,18 +118,7 @@ def _word_by_word(words: list[str], voice: str, tmp: Path, sr: int) -> tuple[lis
 
 def syllables(phones: list[Phone]) -> list[tuple[list[Phone], Phone | None, list[Phone]]]:
     """Split a word's phones into (onset, vowel, coda) syllables; one consonant between vowels starts the next."""
-    idx = [i for i, p in enumerate(phones) if p.name in VOWELS]
-    if not idx:
+    spans = syllable_spans([p.name in VOWELS for p in phones])
+    if not spans:
         return [([], None, list(phones))]
-    out: list[tuple[list[Phone], Phone | None, list[Phone]]] = []
-    start = 0
-    for k, v in enumerate(idx):
-        nxt = idx[k + 1] if k + 1 < len(idx) else None
-        if nxt is None:
-            coda_end = len(phones)
-        else:
-            between = nxt - v - 1
-            coda_end = v + 1 + (between - 1 if between >= 2 else 0)
-        out.append((list(phones[start:v]), phones[v], list(phones[v + 1:coda_end])))
-        start = coda_end
-    return out
+    return [(list(phones[a:v]), phones[v], list(phones[v + 1:e])) for a, v, e in spans]
