@@ -91,31 +91,28 @@ def speak_lines(words: list[str], word_line: list[int]) -> Speech:
         singles = list(dict.fromkeys(w for t in odd for w in t.split()))
         alone = dict(zip(singles, _run([w + "." for w in singles], Path(tmp)), strict=True)) if singles else {}
     chunks: list[np.ndarray] = []
-    placed: dict[str, tuple[float, list[list[Phone]]]] = {}
+    placed: dict[str, float] = {}  # recording → where its audio starts in the concatenated speech
     offset = 0.0
 
-    def place(key: str, phones: list[list[Phone]], audio: np.ndarray) -> tuple[float, list[list[Phone]]]:
+    def place(key: str, phones: list[list[Phone]], audio: np.ndarray) -> list[list[Phone]]:
+        """The recording's words with times in the concatenated speech (each recording is added once)."""
         nonlocal offset
         if key not in placed:
-            placed[key] = (offset, phones)
+            placed[key] = offset
             chunks.append(audio)
             offset += len(audio) / SR
-        return placed[key]
+        at = placed[key]
+        return [[Phone(p.name, p.start + at, p.end + at) for p in w] for w in phones]
 
     per_word: list[list[Phone]] = [[] for _ in words]
     for idx in lines.values():
         text = " ".join(words[i] for i in idx)
-        if text not in odd:
-            at, phones = place("L:" + text, *said[text])
-            groups = phones
+        if text in odd:  # every word alone; a word festival split in two keeps all its phones
+            groups = [[p for w in place("W:" + words[i], *alone[words[i]]) for p in w] for i in idx]
         else:
-            groups = []
-            for i in idx:
-                at, phones = place("W:" + words[i], *alone[words[i]])
-                groups.append([Phone(p.name, p.start + at, p.end + at) for w in phones for p in w])
-            at = 0.0
+            groups = place("L:" + text, *said[text])
         for i, g in zip(idx, groups, strict=True):
-            per_word[i] = [Phone(p.name, p.start + at, p.end + at) for p in g] or per_word[i]
+            per_word[i] = g
     for i, g in enumerate(per_word):
         if not g:  # festival said nothing for it (punctuation-only): a short neutral vowel, never a crash
             per_word[i] = [Phone("ah", 0.0, 0.1)]
