@@ -6,7 +6,6 @@ Run: .venv/bin/python bench/composer.py [--no-asr]
 from __future__ import annotations
 
 import asyncio
-import re
 import sys
 import tempfile
 import time
@@ -18,6 +17,7 @@ import soundfile as sf
 
 from songforge.engines.base import ClipResult, EngineRequest, TaskKind
 from songforge.engines.composer.engine import ComposerEngine
+from songforge.engines.composer.intelligibility import line_wer
 from songforge.engines.composer.loudness import lufs, true_peak_db
 from songforge.engines.composer.pitch import note_accuracy, yin
 from songforge.engines.composer.song import Song
@@ -64,38 +64,14 @@ def tempo_of(x: np.ndarray, sr: int) -> float:
     return float(60 * fps / lag)
 
 
-def wer(ref: list[str], hyp: list[str]) -> float:
-    """Word error rate by edit distance."""
-    d = np.arange(len(hyp) + 1)
-    for i, r in enumerate(ref, 1):
-        prev, d[0] = d.copy(), i
-        for j, h in enumerate(hyp, 1):
-            d[j] = min(prev[j] + 1, d[j - 1] + 1, prev[j - 1] + (r != h))
-    return float(d[-1] / max(1, len(ref)))
-
-
 def asr_wer(r: ClipResult) -> float:
-    """Pocketsphinx (its bundled en-US model) on the vocal stem, line by line, against the sung words."""
-    from pocketsphinx import Decoder
-    from scipy.signal import resample_poly
-
+    """Pocketsphinx on the vocal stem, line by line, against the sung words."""
     voc, sr = sf.read(str(r.vocal_stem))
-    x = resample_poly(voc.mean(axis=1), 160, 441)
-    x = (x / (np.abs(x).max() + 1e-9) * 0.8 * 32767).astype(np.int16)
-    dec = Decoder(samprate=16000, loglevel="FATAL")
     lines: dict[int, list[Any]] = {}
     for w in r.aligned_words:
         lines.setdefault(w.line_index, []).append(w)
-    ref: list[str] = []
-    hyp: list[str] = []
-    for ws in lines.values():
-        a, b = int((ws[0].start_s - 0.3) * 16000), int((ws[-1].end_s + 0.3) * 16000)
-        dec.start_utt()
-        dec.process_raw(x[max(0, a):b].tobytes(), full_utt=True)
-        dec.end_utt()
-        ref += [w.word for w in ws]
-        hyp += re.findall(r"[a-z']+", dec.hyp().hypstr.lower()) if dec.hyp() else []
-    return wer(ref, hyp)
+    return line_wer(voc.mean(axis=1), sr, [([w.word for w in ws], ws[0].start_s, ws[-1].end_s)
+                                          for ws in lines.values()])
 
 
 async def main(asr: bool) -> None:
