@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from songforge.engines.composer import transcribe
 from songforge.engines.composer.decode import decode
 from songforge.engines.composer.pitch import yin
 from songforge.engines.composer.theory import chord
@@ -94,8 +95,6 @@ def bar_chords(ch: np.ndarray, bpm: float, key: int, mode: str, n_bars: int) -> 
 def melody(x: np.ndarray) -> list[tuple[float, float, int]]:
     """Notes of the melody: basic-pitch's ONNX model when installed (on our own mixes 69 % of sung frames at
     the right pitch, against 6-16 % for YIN, which follows whatever is loudest), else the YIN fallback."""
-    from songforge.engines.composer import transcribe
-
     if transcribe.available():
         return transcribe.melody(x)
     return yin_melody(x)
